@@ -1,0 +1,3 @@
+from bestvalue.cli.app import main
+
+main()

@@ -1,0 +1,146 @@
+"""Turn command-line PATHs into the files to ingest: folders (recursive), zips, gzips and tars."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import tarfile
+import zipfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+TABLE_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".xls", ".ods")
+ARCHIVE_SUFFIXES = (".zip", ".tar", ".tgz", ".tar.gz")
+
+
+@dataclass
+class InputFile:
+    """One table-like file, possibly a member of an archive.
+
+    ``name`` is the file's own name (used for period hints), ``display`` says where it came
+    from (``archive.zip!member.csv``) and ``folder`` groups siblings for header borrowing.
+    """
+
+    display: str
+    name: str
+    folder: str
+    size: int
+    _load: Callable[[], bytes] = field(repr=False)
+
+    def read(self) -> bytes:
+        return self._load()
+
+    @property
+    def suffix(self) -> str:
+        return _table_suffix(self.name)
+
+
+class InputError(ValueError):
+    """A PATH that does not exist or holds nothing we can read."""
+
+
+def _table_suffix(name: str) -> str:
+    lower = name.lower()
+    if lower.endswith(".gz"):
+        lower = lower[:-3]
+    for suffix in TABLE_SUFFIXES:
+        if lower.endswith(suffix):
+            return suffix
+    return ""
+
+
+def _is_archive(name: str) -> bool:
+    lower = name.lower()
+    return lower.endswith(ARCHIVE_SUFFIXES)
+
+
+def _skip_name(name: str) -> bool:
+    base = name.rsplit("/", 1)[-1]
+    return base.startswith((".", "~$")) or "__MACOSX" in name
+
+
+def _read_path(path: Path) -> Callable[[], bytes]:
+    def load() -> bytes:
+        data = path.read_bytes()
+        if path.name.lower().endswith(".gz"):
+            data = gzip.decompress(data)
+        return data
+
+    return load
+
+
+def _zip_members(path: Path, display: str) -> Iterator[InputFile]:
+    with zipfile.ZipFile(path) as zf:
+        infos = sorted((i for i in zf.infolist() if not i.is_dir()), key=lambda i: i.filename)
+    for info in infos:
+        if _skip_name(info.filename) or not _table_suffix(info.filename):
+            continue
+
+        def load(member: str = info.filename) -> bytes:
+            with zipfile.ZipFile(path) as zf:
+                data = zf.read(member)
+            return gzip.decompress(data) if member.lower().endswith(".gz") else data
+
+        member_name = info.filename.rsplit("/", 1)[-1]
+        yield InputFile(f"{display}!{info.filename}", member_name, f"{display}!", info.file_size, load)
+
+
+def _tar_members(path: Path, display: str) -> Iterator[InputFile]:
+    with tarfile.open(path) as tf:
+        members = sorted((m for m in tf.getmembers() if m.isfile()), key=lambda m: m.name)
+        for m in members:
+            if _skip_name(m.name) or not _table_suffix(m.name):
+                continue
+            extracted = tf.extractfile(m)
+            data = extracted.read() if extracted else b""
+            if m.name.lower().endswith(".gz"):
+                data = gzip.decompress(data)
+            folder = f"{display}!{m.name.rsplit('/', 1)[0] if '/' in m.name else ''}"
+            yield InputFile(
+                f"{display}!{m.name}", m.name.rsplit("/", 1)[-1], folder, len(data), lambda d=data: d
+            )
+
+
+def _expand_file(path: Path) -> Iterator[InputFile]:
+    display = str(path)
+    lower = path.name.lower()
+    if lower.endswith(".zip"):
+        if not zipfile.is_zipfile(path):
+            raise InputError(f"{path}: not a readable zip archive")
+        yield from _zip_members(path, display)
+    elif lower.endswith((".tar", ".tgz", ".tar.gz")):
+        yield from _tar_members(path, display)
+    else:
+        yield InputFile(display, path.name, str(path.parent), path.stat().st_size, _read_path(path))
+
+
+def expand_paths(paths: list[str | Path]) -> Iterator[InputFile]:
+    """Every readable table file under the given paths, in a stable order.
+
+    Raises :class:`InputError` for a path that does not exist. Files in folders that are
+    neither tables nor archives (READMEs, JSON indexes) are passed over silently; a file
+    named explicitly is always attempted, so that the user hears why it failed.
+    """
+    for raw in paths:
+        path = Path(raw)
+        if not path.exists():
+            raise InputError(f"{path}: no such file or folder")
+        if path.is_dir():
+            for child in sorted(p for p in path.rglob("*") if p.is_file()):
+                rel = child.relative_to(path).as_posix()
+                if _skip_name(rel):
+                    continue
+                if _table_suffix(child.name) or _is_archive(child.name):
+                    yield from _expand_file(child)
+        else:
+            yield from _expand_file(path)
+
+
+def bytes_input(name: str, data: bytes, folder: str = "") -> InputFile:
+    """An in-memory input (tests, uploads)."""
+    return InputFile(name, name.rsplit("/", 1)[-1], folder, len(data), lambda: data)
+
+
+def sniff_is_zip(data: bytes) -> bool:
+    return data[:4] == b"PK\x03\x04" and zipfile.is_zipfile(io.BytesIO(data))

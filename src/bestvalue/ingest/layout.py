@@ -1,0 +1,336 @@
+"""Work out a file's layout from its first records: delimiter, header row(s), column meanings.
+
+No rule here names a council: headers are matched through the alias table
+(``data/header_aliases.csv``) and checked against the values under them; header-less files
+borrow the header of a sibling file with the same number of columns whose meanings fit
+their values, or failing that are read by their content alone.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from bestvalue.ingest.columns import header_candidates, header_score, unique_names
+from bestvalue.ingest.periods import period_from_text
+from bestvalue.ingest.values import is_amount, parse_date
+
+DELIMITERS = (",", ";", "\t", "|")
+HEADER_SEARCH_ROWS = 40
+MIN_HEADER_SCORE = 2
+SAMPLE_ROWS = 150
+TYPED_SHARE = 0.6  # share of sampled non-empty values that must parse for a typed field
+
+_LETTERS = re.compile(r"[A-Za-z]{2,}")
+_CODE_LIKE = re.compile(r"^[A-Z0-9][A-Z0-9/\-_.]*$")
+
+
+class LayoutError(ValueError):
+    """A file whose columns cannot be made out."""
+
+
+@dataclass
+class Layout:
+    """How to read one table: where data starts and what each column holds."""
+
+    delimiter: str
+    header_records: int  # records above the data (preamble + header rows)
+    headers: list[str]  # one published name per column (unique, non-empty)
+    fields: dict[str, int]  # canonical field → column index
+    header_row_index: int | None  # record index of the (main) header row, None if borrowed/sniffed
+    borrowed_from: str | None = None
+    notes: list[str] = field(default_factory=list)
+    preamble: list[str] = field(default_factory=list)  # text of records above the header
+
+    @property
+    def ncols(self) -> int:
+        return len(self.headers)
+
+    def extras(self) -> list[int]:
+        """Columns kept in ``extra``: everything not mapped to a field."""
+        mapped = set(self.fields.values())
+        return [i for i in range(self.ncols) if i not in mapped]
+
+    def describe(self) -> dict[str, str]:
+        """Field → published header, for the ``sources`` table."""
+        return {f: self.headers[i] for f, i in sorted(self.fields.items(), key=lambda kv: kv[1])}
+
+
+def sniff_delimiter(lines: Sequence[str]) -> str:
+    """The delimiter that splits the sample into the most consistent number of fields."""
+    best, best_score = ",", -1.0
+    sample = [ln for ln in lines if ln.strip()][:50]
+    if not sample:
+        return ","
+    for d in DELIMITERS:
+        counts = [len(r) for r in csv.reader(sample, delimiter=d)]
+        modal, freq = Counter(counts).most_common(1)[0]
+        if modal < 2:
+            continue
+        score = freq / len(counts) + min(modal, 20) / 100
+        if score > best_score + 0.05 or (d == "," and score >= best_score - 0.05 and best_score < 0.5):
+            best, best_score = d, score
+    return best
+
+
+def parse_records(text: str, delimiter: str, limit: int) -> list[list[str]]:
+    """Up to ``limit`` CSV records from ``text`` (quoted newlines respected)."""
+    out: list[list[str]] = []
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        for row in reader:
+            out.append(row)
+            if len(out) >= limit:
+                break
+    except csv.Error:
+        pass
+    return out
+
+
+def _non_empty(values: Sequence[str | None]) -> list[str]:
+    return [v.strip() for v in values if v is not None and v.strip()]
+
+
+def _share(values: list[str], test: Callable[[str], bool]) -> float:
+    return sum(1 for v in values if test(v)) / len(values) if values else 0.0
+
+
+def _is_date(v: str) -> bool:
+    return parse_date(v) is not None or parse_date(v, day_first=False) is not None
+
+
+def _is_period(v: str) -> bool:
+    return bool(re.fullmatch(r"\d{4}[-/ ]?\d{2}", v)) or period_from_text(v, "column") is not None
+
+
+def _looks_like_name(v: str) -> bool:
+    return bool(_LETTERS.search(v)) and not _CODE_LIKE.match(v)
+
+
+def _fits(field_name: str, values: list[str]) -> bool:
+    """Whether sampled values can plausibly hold the field (empty columns fit anything)."""
+    if not values:
+        return True
+    if field_name in ("amount", "irrecoverable_vat"):
+        return _share(values, is_amount) >= TYPED_SHARE
+    if field_name in ("payment_date", "effective_date"):
+        return _share(values, _is_date) >= TYPED_SHARE
+    if field_name == "supplier_name":
+        return _share(values, lambda v: bool(_LETTERS.search(v))) >= 0.5
+    if field_name == "period":
+        return _share(values, lambda v: _is_period(v) or _is_date(v)) >= TYPED_SHARE
+    return True
+
+
+def column_values(rows: Sequence[Sequence[str]], ncols: int) -> list[list[str]]:
+    """Non-empty sampled values per column."""
+    cols: list[list[str]] = [[] for _ in range(ncols)]
+    for r in rows:
+        for i in range(min(ncols, len(r))):
+            v = r[i].strip()
+            if v:
+                cols[i].append(v)
+    return cols
+
+
+def map_fields(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> tuple[dict[str, int], list[str]]:
+    """Assign each field its best column: alias priority first, then column order, checked
+    against the values under the header. Returns the mapping and notes on what was refused."""
+    values = column_values(rows, len(headers))
+    candidates = []
+    for col, h in enumerate(headers):
+        for alias in header_candidates(h):
+            candidates.append((alias.priority, col, alias.field))
+    candidates.sort()
+    fields: dict[str, int] = {}
+    used: set[int] = set()
+    notes: list[str] = []
+    for _priority, col, name in candidates:
+        if name in fields or col in used:
+            continue
+        if not _fits(name, values[col]):
+            if name == "supplier_name" and "supplier_id" not in fields:
+                fields["supplier_id"] = col
+                used.add(col)
+                notes.append(f"column {headers[col]!r} holds numbers, not names: read as supplier id")
+                continue
+            if name == "payment_date" and "period" not in fields and _fits("period", values[col]):
+                fields["period"] = col
+                used.add(col)
+                notes.append(f"column {headers[col]!r} holds periods, not dates: read as the period")
+                continue
+            notes.append(f"column {headers[col]!r} does not hold {name.replace('_', ' ')} values; kept as extra")
+            continue
+        fields[name] = col
+        used.add(col)
+    # A "supplier id" column full of names, with no supplier-name column, is the name.
+    if "supplier_name" not in fields and "supplier_id" in fields:
+        vals = values[fields["supplier_id"]]
+        if vals and _share(vals, _looks_like_name) >= 0.6:
+            fields["supplier_name"] = fields.pop("supplier_id")
+            notes.append(f"column {headers[fields['supplier_name']]!r} holds names: read as supplier name")
+    # Two columns published under one supplier-name header: numbers are the id.
+    if "supplier_name" in fields and "supplier_id" not in fields:
+        vals = values[fields["supplier_name"]]
+        if vals and _share(vals, lambda v: v.replace(" ", "").isdigit()) >= 0.8:
+            for col, h in enumerate(headers):
+                if col not in used and any(a.field == "supplier_name" for a in header_candidates(h)):
+                    if _share(values[col], lambda v: bool(_LETTERS.search(v))) >= 0.6:
+                        fields["supplier_id"] = fields["supplier_name"]
+                        fields["supplier_name"] = col
+                        notes.append(f"column {h!r} holds the names; the first holds supplier numbers")
+                        break
+    return fields, notes
+
+
+def _merge_two_row_header(top: list[str], sub: list[str]) -> list[str] | None:
+    """A second header row that names columns the first left blank (``Amount`` over
+    ``Gross, VAT, Net``); returns the merged header or ``None``."""
+    if not sub or not any(c.strip() for c in sub):
+        return None
+    filled = [c for c in sub if c.strip()]
+    if any(is_amount(c) or _is_date(c) for c in filled):
+        return None
+    if not all(header_candidates(c) for c in filled):
+        return None
+    width = max(len(top), len(sub))
+    top = top + [""] * (width - len(top))
+    sub = sub + [""] * (width - len(sub))
+    return [s if s.strip() else t for t, s in zip(top, sub, strict=True)]
+
+
+def find_header(records: list[list[str]]) -> tuple[int, int] | None:
+    """(record index of the header, its score), or ``None`` if no record looks like one."""
+    best: tuple[int, int] | None = None
+    for i, rec in enumerate(records[:HEADER_SEARCH_ROWS]):
+        score = header_score(rec)
+        if score >= MIN_HEADER_SCORE and (best is None or score > best[1]):
+            best = (i, score)
+    return best
+
+
+def modal_width(records: Sequence[Sequence[str]]) -> int:
+    widths = [len(r) for r in records if any(c.strip() for c in r)]
+    return Counter(widths).most_common(1)[0][0] if widths else 0
+
+
+SiblingHeaders = Callable[[int], list[tuple[str, list[str]]]]
+
+
+def _validate_borrowed(headers: list[str], rows: list[list[str]]) -> dict[str, int] | None:
+    fields, _ = map_fields(headers, rows)
+    if "amount" not in fields:
+        return None
+    vals = column_values(rows, len(headers))
+    for f in ("amount", "payment_date"):
+        if f in fields and not vals[fields[f]]:
+            return None
+    return fields
+
+
+def sniff_fields(rows: list[list[str]], ncols: int) -> tuple[list[str], dict[str, int]]:
+    """Read columns by content alone: a date column, an amount column, a supplier column."""
+    values = column_values(rows, ncols)
+    fields: dict[str, int] = {}
+    for i, vals in enumerate(values):
+        if len(vals) >= max(3, len(rows) // 2) and _share(vals, _is_date) >= 0.9 and "payment_date" not in fields:
+            fields["payment_date"] = i
+    amount_cols = [
+        i
+        for i, vals in enumerate(values)
+        if i not in fields.values()
+        and len(vals) >= max(3, len(rows) // 2)
+        and _share(vals, is_amount) >= 0.95
+        and _share(vals, lambda v: "." in v) >= 0.3
+    ]
+    if amount_cols:
+        fields["amount"] = amount_cols[-1]
+    text_cols = [
+        (len(set(vals)), i)
+        for i, vals in enumerate(values)
+        if i not in fields.values() and vals and _share(vals, _looks_like_name) >= 0.8
+    ]
+    suffix = re.compile(r"\b(ltd|limited|plc|llp|council|services|group|trust)\b", re.IGNORECASE)
+    scored = sorted(
+        ((_share(values[i], lambda v: bool(suffix.search(v))), card, i) for card, i in text_cols), reverse=True
+    )
+    if scored:
+        fields["supplier_name"] = scored[0][2]
+    headers = [f"column_{i + 1}" for i in range(ncols)]
+    for name, i in fields.items():
+        headers[i] = f"column_{i + 1} ({name.replace('_', ' ')})"
+    return headers, fields
+
+
+def sample_records(text: str) -> tuple[str, list[list[str]]]:
+    """The delimiter of a CSV text and its first few hundred records."""
+    head = text[:262144]
+    delimiter = sniff_delimiter(head.splitlines()[: HEADER_SEARCH_ROWS + 10])
+    return delimiter, parse_records(head, delimiter, HEADER_SEARCH_ROWS + SAMPLE_ROWS)
+
+
+def detect_layout(records: list[list[str]], delimiter: str = ",", siblings: SiblingHeaders | None = None) -> Layout:
+    """The layout of a table from its first few hundred records."""
+    if not any(any(c.strip() for c in r) for r in records):
+        raise LayoutError("the file holds no data: every line is empty")
+    found = find_header(records)
+    if found is not None:
+        idx, _score = found
+        header = records[idx]
+        skip = idx + 1
+        if idx + 1 < len(records):
+            merged = _merge_two_row_header(header, records[idx + 1])
+            if merged is not None:
+                header, skip = merged, idx + 2
+        sample = records[skip : skip + SAMPLE_ROWS]
+        width = max([len(header), *(len(r) for r in sample)])
+        header = header + [""] * (width - len(header))
+        fields, notes = map_fields(header, sample)
+        if "amount" not in fields:
+            raise LayoutError(
+                "no amount column: none of the headers "
+                f"{[h for h in header if h.strip()]} names an amount whose values are numbers"
+            )
+        return Layout(
+            delimiter, skip, unique_names(header), fields, idx, None, notes,
+            [delimiter.join(r) for r in records[:idx]],
+        )
+    # No header: borrow a sibling's, else read the columns by their content.
+    width = modal_width(records[:SAMPLE_ROWS])
+    data_start = 0
+    while data_start < len(records) and not any(c.strip() for c in records[data_start]):
+        data_start += 1
+    sample = records[data_start : data_start + SAMPLE_ROWS]
+    if siblings is not None:
+        for name, sib_header in siblings(width):
+            fields_b = _validate_borrowed(sib_header, sample)
+            if fields_b is not None:
+                width_b = max(width, len(sib_header))
+                return Layout(
+                    delimiter, data_start, unique_names(sib_header + [""] * (width_b - len(sib_header))),
+                    fields_b, None, name, [f"no header row: used the header of {name}"],
+                )
+    headers, fields = sniff_fields(sample, width)
+    if "amount" not in fields:
+        raise LayoutError("no header row, no sibling file with a matching header, and no column of amounts")
+    return Layout(
+        delimiter, data_start, headers, fields, None, None,
+        ["no header row: columns read by their content"],
+    )
+
+
+def header_of(records: list[list[str]]) -> list[str] | None:
+    """The header row of a table, if it has one (for sibling lookups)."""
+    found = find_header(records)
+    if found is None:
+        return None
+    header = records[found[0]]
+    if found[0] + 1 < len(records):
+        merged = _merge_two_row_header(header, records[found[0] + 1])
+        if merged is not None:
+            header = merged
+    return header

@@ -1,0 +1,297 @@
+"""Load prepared files into the warehouse: batches, transactions, accounting, idempotency.
+
+A reader thread prepares files (decode, layout, Polars) while this thread writes them to
+DuckDB. Files are written in commit groups: each group is one transaction, so every file
+is either wholly in the warehouse or wholly absent, and a killed process leaves the
+warehouse as it was before the group it was writing. ``commit_rows=0`` commits each file on
+its own.
+"""
+
+from __future__ import annotations
+
+import json
+import queue
+import threading
+import traceback
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+import polars as pl
+
+from bestvalue.engine import Warehouse
+from bestvalue.ingest import sql
+from bestvalue.ingest.inputs import InputError, InputFile, expand_paths
+from bestvalue.ingest.models import FileResult, IngestSummary
+from bestvalue.ingest.prepare import Options, PreparedFile, prepare_file, sha256_of
+from bestvalue.ingest.siblings import SiblingIndex
+from bestvalue.schema import ensure_schema
+
+DEFAULT_COMMIT_ROWS = 250_000
+MAX_GROUP_FILES = 500
+_DONE = object()
+
+
+@dataclass
+class Unchanged:
+    """A file whose exact bytes are already loaded."""
+
+    input: InputFile
+    sha256: str
+    size: int
+    source_id: int
+
+
+@dataclass
+class Missing:
+    """A PATH that could not be expanded into files."""
+
+    path: str
+    error: str
+
+
+Item = PreparedFile | Unchanged | Missing
+Reporter = Callable[[FileResult, int], None]
+
+
+def _inputs(paths: Iterable[str | Path]) -> tuple[list[InputFile], list[Missing]]:
+    files: list[InputFile] = []
+    missing: list[Missing] = []
+    for p in paths:
+        try:
+            files.extend(expand_paths([p]))
+        except InputError as exc:
+            missing.append(Missing(str(p), str(exc)))
+    return files, missing
+
+
+class _Producer(threading.Thread):
+    """Prepares files in order and hands them over through a bounded queue."""
+
+    def __init__(self, files: list[InputFile], loaded: dict[str, int], first_id: int, options: Options) -> None:
+        super().__init__(daemon=True, name="bestvalue-ingest-reader")
+        self.files = files
+        self.loaded = loaded
+        self.next_id = first_id
+        self.options = options
+        self.siblings = SiblingIndex(files)
+        self.out: queue.Queue[object] = queue.Queue(maxsize=16)
+        self.stop = threading.Event()
+
+    def run(self) -> None:
+        seen: dict[str, int] = {}
+        for inp in self.files:
+            if self.stop.is_set():
+                break
+            try:
+                data = inp.read()
+            except OSError as exc:
+                self.out.put(Missing(inp.display, f"cannot read: {exc}"))
+                continue
+            sha = sha256_of(data)
+            known = self.loaded.get(sha) or seen.get(sha)
+            if known:
+                self.out.put(Unchanged(inp, sha, len(data), known))
+                continue
+            sid = self.next_id
+            self.next_id += 1
+            try:
+                item: Item = prepare_file(inp, sid, self.options, self.siblings.lookup, data)
+            except Exception as exc:  # a bug must not cost the other files
+                item = PreparedFile(inp, sha, len(data), sid, error=f"unexpected error: {exc!r}")
+                traceback.print_exc()
+            if isinstance(item, PreparedFile) and item.error is None:
+                seen[sha] = sid
+            self.out.put(item)
+        self.out.put(_DONE)
+
+
+def _result_base(p: PreparedFile, status: str) -> FileResult:
+    return FileResult(
+        file=p.input.display,
+        sha256=p.sha256,
+        council=p.council.gss_code if p.council else None,
+        council_name=p.council.name if p.council else None,
+        period=p.period.label() if p.period else None,
+        status=status,  # type: ignore[arg-type]
+        source_id=p.source_id,
+        notes=p.notes,
+    )
+
+
+class Loader:
+    """Writes prepared files to the warehouse in commit groups."""
+
+    def __init__(self, wh: Warehouse, replace: bool, commit_rows: int, report: Reporter | None) -> None:
+        self.wh = wh
+        self.replace = replace
+        self.commit_rows = commit_rows
+        self.report = report
+        self.results: list[FileResult] = []
+
+    def _source_row(self, p: PreparedFile, result: FileResult) -> list[object]:
+        return [
+            p.source_id, p.input.name, p.input.display, p.sha256, p.size, result.status, result.error,
+            p.council.gss_code if p.council else None,
+            p.period.start if p.period else None, p.period.end if p.period else None,
+            p.period.basis if p.period else None, p.encoding, p.delimiter, p.read_method, p.header_line,
+            json.dumps(p.columns), json.dumps(p.notes), result.rows, result.loaded, result.rejected,
+            result.skipped, json.dumps(result.skipped_kinds), result.amount_loaded,
+        ]
+
+    def _replace_targets(self, p: PreparedFile) -> list[int]:
+        if not (self.replace and p.council and p.period):
+            return []
+        rows = self.wh.rows(
+            sql.replace_candidates_sql(), [p.council.gss_code, p.period.start, p.period.end, p.input.name]
+        )
+        if not rows:
+            return []
+        same_name = [r[0] for r in rows if r[1] == p.input.name]
+        if same_name:
+            return same_name
+        if len(rows) == 1:
+            return [rows[0][0]]
+        names = ", ".join(r[1] for r in rows)
+        raise ValueError(
+            f"--replace is ambiguous: {len(rows)} files already loaded for {p.council.name} "
+            f"{p.period.label()} ({names}) and none has this file's name"
+        )
+
+    def commit(self, group: list[Item]) -> None:
+        """Write one group in one transaction, then report its results in input order."""
+        staged = [g for g in group if isinstance(g, PreparedFile) and g.error is None and g.frame is not None]
+        results: dict[int, FileResult] = {}
+        with self.wh.transaction():
+            counts: dict[int, dict[str, tuple[int, Decimal]]] = {}
+            rejects: dict[int, list[tuple[int, str]]] = {}
+            retire: dict[int, list[int]] = {}
+            for p in list(staged):
+                try:
+                    retire[p.source_id] = self._replace_targets(p)
+                except ValueError as exc:
+                    p.error = str(exc)
+                    staged.remove(p)
+            if staged:
+                batch = pl.concat([p.frame for p in staged if p.frame is not None], how="vertical").to_arrow()
+                with self.wh.registered("staged", batch):
+                    self.wh.execute(sql.typed_batch_sql("staged"))
+                self.wh.execute(sql.insert_spend_sql())
+                for sid, line, reason in self.wh.rows(sql.rejects_sql()):
+                    rejects.setdefault(sid, []).append((line, reason))
+                for sid, kind, n, amount in self.wh.rows(sql.outcome_counts_sql()):
+                    counts.setdefault(sid, {})[kind] = (n, amount or Decimal("0.00"))
+                self.wh.execute(f"DROP TABLE IF EXISTS {sql.TYPED_TABLE}")
+            source_rows = []
+            reject_rows = []
+            for item in group:
+                if isinstance(item, Missing):
+                    continue
+                if isinstance(item, Unchanged):
+                    continue
+                p = item
+                if p.error is not None or p.frame is None:
+                    res = _result_base(p, "failed")
+                    res.error = p.error
+                    results[id(item)] = res
+                    source_rows.append(self._source_row(p, res))
+                    continue
+                kinds = counts.get(p.source_id, {})
+                res = _result_base(p, "replaced" if retire.get(p.source_id) else "loaded")
+                res.loaded, res.amount_loaded = kinds.get("ok", (0, Decimal("0.00")))
+                res.rejected = kinds.get("reject", (0, Decimal(0)))[0]
+                skipped = dict(p.fixed_skips)
+                for kind, (n, _) in kinds.items():
+                    if kind.startswith("skip:"):
+                        skipped[kind[5:]] = skipped.get(kind[5:], 0) + n
+                res.skipped_kinds = skipped
+                res.skipped = sum(skipped.values())
+                res.rows = p.records
+                if res.loaded + res.rejected + res.skipped != res.rows:
+                    raise AssertionError(f"{p.input.display}: lines do not add up ({res})")
+                for old in retire.get(p.source_id, []):
+                    for statement in sql.retire_source_sql():
+                        self.wh.execute(statement, {"old": old, "new": p.source_id})
+                source_rows.append(self._source_row(p, res))
+                raw_line = p.raw_line or (lambda n: "")
+                reject_rows += [(p.source_id, line, reason, raw_line(line)) for line, reason in
+                                rejects.get(p.source_id, [])]
+                self.wh.execute(sql.drop_failed_attempts_sql(), [p.sha256])
+                results[id(item)] = res
+            self.wh.executemany(sql.insert_source_sql(), source_rows)
+            self.wh.executemany(sql.insert_rejects_sql(), reject_rows)
+        for item in group:
+            if isinstance(item, Missing):
+                res = FileResult(file=item.path, sha256="", status="failed", error=item.error)
+                size = 0
+            elif isinstance(item, Unchanged):
+                res = FileResult(file=item.input.display, sha256=item.sha256, status="unchanged",
+                                 source_id=item.source_id)
+                size = item.size
+            else:
+                res = results[id(item)]
+                size = item.size
+            self.results.append(res)
+            if self.report:
+                self.report(res, size)
+
+
+def _unchanged_details(wh: Warehouse, results: list[FileResult]) -> None:
+    """Fill in counts for files reported unchanged, from their earlier load."""
+    for r in results:
+        if r.status != "unchanged" or r.source_id is None:
+            continue
+        row = wh.one(
+            "SELECT council_code, rows, loaded, rejected, skipped, amount_loaded, skipped_kinds "
+            "FROM sources WHERE source_id = ?",
+            [r.source_id],
+        )
+        if row:
+            r.council, r.rows, r.loaded, r.rejected, r.skipped, r.amount_loaded = row[:6]
+            r.skipped_kinds = json.loads(row[6]) if row[6] else {}
+
+
+def ingest_paths(
+    wh: Warehouse,
+    paths: Iterable[str | Path],
+    options: Options | None = None,
+    *,
+    replace: bool = False,
+    commit_rows: int = DEFAULT_COMMIT_ROWS,
+    report: Reporter | None = None,
+    on_start: Callable[[int, int], None] | None = None,
+) -> IngestSummary:
+    """Ingest every table under ``paths`` into the warehouse and account for every line."""
+    options = options or Options()
+    ensure_schema(wh)
+    files, missing = _inputs(paths)
+    if on_start:
+        on_start(len(files), sum(f.size for f in files))
+    loaded = {sha: sid for sha, sid in wh.rows("SELECT sha256, source_id FROM sources WHERE status = 'loaded'")}
+    first_id = int(wh.scalar(sql.next_source_id_sql()))
+    producer = _Producer(files, loaded, first_id, options)
+    loader = Loader(wh, replace, commit_rows, report)
+    if missing:
+        loader.commit(list(missing))
+    producer.start()
+    group: list[Item] = []
+    rows = 0
+    try:
+        while True:
+            item = producer.out.get()
+            if item is _DONE:
+                break
+            assert isinstance(item, PreparedFile | Unchanged | Missing)
+            group.append(item)
+            if isinstance(item, PreparedFile) and item.frame is not None:
+                rows += item.frame.height
+            if rows >= commit_rows or len(group) >= MAX_GROUP_FILES:
+                loader.commit(group)
+                group, rows = [], 0
+        if group:
+            loader.commit(group)
+    finally:
+        producer.stop.set()
+    _unchanged_details(wh, loader.results)
+    return IngestSummary(files=loader.results)

@@ -1,0 +1,443 @@
+"""One input file → a staged frame of canonical columns, ready for the warehouse.
+
+Everything decided once per file happens here, in Python over each column's distinct
+values (councils, dates, periods, card flags); the per-record work is vectorised in Polars
+now and in SQL when the batch is loaded.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import polars as pl
+
+from bestvalue.ingest.columns import COUNCIL_FIELDS, TEXT_FIELDS
+from bestvalue.ingest.inputs import InputFile
+from bestvalue.ingest.layout import Layout, LayoutError, detect_layout, header_of, sample_records
+from bestvalue.ingest.periods import Period, month_end, period_code_months, period_from_text
+from bestvalue.ingest.reader import LINE, RawTable, read_csv_table, read_sheet_table, sheet_records
+from bestvalue.ingest.text import NotTextError, decode
+from bestvalue.ingest.values import day_first_votes, parse_date
+from bestvalue.reference.councils import Council, resolve_council
+
+EARLIEST_DATE = dt.date(1995, 1, 1)
+SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
+CARD_FILE = re.compile(r"(?i)(p[\s_-]?card|purchas\w*[\s_-]?card|procurement[\s_-]?card|\bgpc\b|card[\s_-]?trans)")
+CARD_TRUE = {"yes", "y", "true", "1", "gpc", "p-card", "pcard", "p card", "card", "purchase card", "procurement card"}
+CARD_FALSE = {"no", "n", "false", "0", "bacs", "cheque", "invoice"}
+
+STAGED_SCHEMA: dict[str, Any] = {
+    "source_id": pl.Int32,
+    "source_line": pl.Int32,
+    "council_code": pl.String,
+    "council_text": pl.String,
+    "payment_date": pl.Date,
+    "payment_date_text": pl.String,
+    "period_start": pl.Date,
+    "period_end": pl.Date,
+    "date_basis": pl.String,
+    "amount_raw": pl.String,
+    "irrecoverable_vat_raw": pl.String,
+    **dict.fromkeys(TEXT_FIELDS, pl.String),
+    "is_purchase_card": pl.Boolean,
+    "extra": pl.String,
+    "n_cells": pl.Int32,
+    "header_like": pl.Boolean,
+}
+
+
+class PrepareError(ValueError):
+    """A file that cannot be loaded at all; the message says why."""
+
+
+@dataclass
+class Options:
+    """What the user said on the command line that applies to every file."""
+
+    council: Council | None = None
+    period: Period | None = None
+    today: dt.date = field(default_factory=dt.date.today)
+
+
+@dataclass
+class PreparedFile:
+    """A file read and staged, or the reason it could not be."""
+
+    input: InputFile
+    sha256: str
+    size: int
+    source_id: int
+    frame: pl.DataFrame | None = None
+    records: int = 0
+    fixed_skips: dict[str, int] = field(default_factory=dict)  # preamble, header, other sheets
+    council: Council | None = None
+    period: Period | None = None
+    encoding: str | None = None
+    delimiter: str | None = None
+    read_method: str | None = None
+    header_line: int | None = None
+    columns: dict[str, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    error: str | None = None
+    raw_line: Callable[[int], str] | None = None
+
+
+def sha256_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+# -- per-column decisions over distinct values ---------------------------------------------
+def _distinct(frame: pl.DataFrame, col: str) -> list[str]:
+    return [v for v in frame.get_column(col).drop_nulls().unique().to_list() if v.strip()]
+
+
+def _value_counts(frame: pl.DataFrame, col: str) -> dict[str, int]:
+    return {v: n for v, n in frame.get_column(col).drop_nulls().value_counts().iter_rows() if v.strip()}
+
+
+def _date_map(values: list[str], options: Options) -> tuple[dict[str, dt.date], dict[str, str], bool]:
+    """(parsed dates, reject reasons for unreadable ones, day-first?) for distinct date texts."""
+    day_votes, month_votes = day_first_votes(values)
+    day_first = not (month_votes > 0 and day_votes == 0)
+    latest = options.today + dt.timedelta(days=730)
+    parsed: dict[str, dt.date] = {}
+    bad: dict[str, str] = {}
+    for v in values:
+        d = parse_date(v.strip(), day_first)
+        if d is None:
+            bad[v] = f"payment date not recognised: {v!r}"
+        elif not EARLIEST_DATE <= d <= latest:
+            bad[v] = f"payment date {d.isoformat()} is out of range"
+        else:
+            parsed[v] = d
+    return parsed, bad, day_first
+
+
+def _periods_from_codes(
+    values: list[str], dates: list[dt.date], name_period: Period | None
+) -> tuple[dict[str, tuple[dt.date, dt.date]], str]:
+    """Period texts → (start, end); ``YYYYPP`` codes read as calendar months or fiscal
+    periods (P1 = April), whichever agrees with the payment dates or the file name."""
+    codes = [v for v in values if period_code_months(v, fiscal=False) or period_code_months(v, fiscal=True)]
+    mode = "calendar"
+    if codes:
+        def agreement(fiscal: bool) -> int:
+            months = {period_code_months(v, fiscal) for v in codes}
+            if dates:
+                return sum(1 for d in dates if (d.year, d.month) in months)
+            if name_period:
+                return sum(1 for m in months if m and name_period.contains(dt.date(m[0], m[1], 1)))
+            return 0
+
+        if agreement(True) > agreement(False):
+            mode = "fiscal"
+    out: dict[str, tuple[dt.date, dt.date]] = {}
+    for v in values:
+        ym = period_code_months(v, fiscal=mode == "fiscal")
+        if ym:
+            start = dt.date(ym[0], ym[1], 1)
+            out[v] = (start, month_end(start))
+            continue
+        p = period_from_text(v, "period_column")
+        if p:
+            out[v] = (p.start, p.end)
+    return out, mode
+
+
+def _card_flag(value: str) -> bool | None:
+    v = value.strip().lower()
+    if v in CARD_TRUE:
+        return True
+    if v in CARD_FALSE:
+        return False
+    return None
+
+
+# -- the file as a whole --------------------------------------------------------------------
+def _resolve_councils(
+    frame: pl.DataFrame, layout: Layout, options: Options
+) -> tuple[pl.Expr, pl.Expr, Council, list[str]]:
+    """Per-record council code and the text it came from, the file's council, and notes."""
+    cols = [f"c{layout.fields[f]}" for f in COUNCIL_FIELDS if f in layout.fields]
+    resolved: dict[str, str] = {}
+    unresolved: list[str] = []
+    counts: Counter[str] = Counter()
+    for col in cols:
+        vc = frame.get_column(col).drop_nulls().value_counts()
+        for value, n in vc.iter_rows():
+            c = resolve_council(value)
+            if c:
+                resolved[value] = c.gss_code
+                counts[c.gss_code] += n
+            elif value.strip():
+                unresolved.append(value)
+    notes: list[str] = []
+    if counts:
+        dominant = resolve_council(counts.most_common(1)[0][0])
+        assert dominant is not None
+    elif options.council:
+        dominant = options.council
+        if unresolved:
+            notes.append(
+                f"council column says {', '.join(repr(u) for u in sorted(set(unresolved))[:3])}: "
+                f"using --council {dominant.name}"
+            )
+    else:
+        said = ", ".join(repr(u) for u in sorted(set(unresolved))[:3])
+        raise PrepareError(
+            "cannot tell which council published this file: "
+            + (f"its council column says {said}, which is not a known council name or code; " if said else
+               "it has no council column; ")
+            + "pass --council CODE_OR_NAME"
+        )
+    text_expr = pl.coalesce([pl.col(c) for c in cols]) if cols else pl.lit(None, pl.String)
+    if not cols or len(set(resolved.values())) <= 1:
+        if unresolved and counts:
+            notes.append(
+                f"{len(set(unresolved))} council name(s) not recognised "
+                f"({', '.join(repr(u) for u in sorted(set(unresolved))[:3])}): read as {dominant.name}"
+            )
+        return pl.lit(dominant.gss_code), text_expr, dominant, notes
+    per_col = [
+        pl.col(c).replace_strict(list(resolved), list(resolved.values()), default=None, return_dtype=pl.String)
+        for c in cols
+    ]
+    code_expr = pl.coalesce([*per_col, pl.lit(dominant.gss_code)])
+    notes.append(f"file names {len(set(resolved.values()))} councils; each record keeps its own")
+    return code_expr, text_expr, dominant, notes
+
+
+def _source_period(
+    inp: InputFile,
+    layout: Layout,
+    options: Options,
+    row_periods: list[tuple[dt.date, dt.date]],
+    dates: list[tuple[dt.date, int]],
+) -> Period | None:
+    if options.period:
+        return options.period
+    if row_periods:
+        return Period(min(p[0] for p in row_periods), max(p[1] for p in row_periods), "period_column")
+    name_period = period_from_text(inp.name, "file_name")
+    if dates:
+        if name_period:
+            inside = sum(n for d, n in dates if name_period.contains(d, slack_days=45))
+            if inside * 2 >= sum(n for _, n in dates):
+                return name_period
+        lo, hi = min(d for d, _ in dates), max(d for d, _ in dates)
+        return Period(lo.replace(day=1), month_end(hi), "payment_dates")
+    for line in layout.preamble:
+        p = period_from_text(line, "preamble")
+        if p:
+            return p
+    return name_period
+
+
+def stage_frame(raw: RawTable, layout: Layout, inp: InputFile, source_id: int, options: Options) -> tuple[
+    pl.DataFrame, Council, Period | None, list[str]
+]:
+    """The staged frame (``STAGED_SCHEMA``) for one table."""
+    frame = raw.frame
+    fields = layout.fields
+    notes: list[str] = []
+
+    def col(name: str) -> pl.Expr:
+        return pl.col(f"c{fields[name]}") if name in fields else pl.lit(None, pl.String)
+
+    council_expr, council_text, council, council_notes = _resolve_councils(frame, layout, options)
+    notes += council_notes
+
+    # Payment dates: parse each distinct text once.
+    date_counts = _value_counts(frame, f"c{fields['payment_date']}") if "payment_date" in fields else {}
+    date_values = list(date_counts)
+    parsed, bad, day_first = _date_map(date_values, options)
+    weighted_dates = [(d, date_counts[v]) for v, d in parsed.items()]
+    if date_values and not parsed:
+        notes.append(f"column {layout.headers[fields['payment_date']]!r} holds no usable dates")
+        bad = {}
+    if not day_first:
+        notes.append("dates read month-first (mm/dd/yyyy): no day above 12 in the first position")
+    date_col = f"c{fields['payment_date']}" if "payment_date" in fields else None
+    if date_col and parsed:
+        date_expr = pl.col(date_col).replace_strict(list(parsed), list(parsed.values()), default=None,
+                                                    return_dtype=pl.Date)
+    else:
+        date_expr = pl.lit(None, pl.Date)
+    if date_col and bad:
+        bad_expr = pl.col(date_col).replace_strict(list(bad), list(bad.values()), default=None, return_dtype=pl.String)
+    else:
+        bad_expr = pl.lit(None, pl.String)
+
+    # Per-record periods: a period column, else the effective date's month.
+    row_periods: dict[str, tuple[dt.date, dt.date]] = {}
+    basis = "source_period"
+    period_col = None
+    if "period" in fields:
+        period_col = f"c{fields['period']}"
+        row_periods, mode = _periods_from_codes(
+            _distinct(frame, period_col), list(parsed.values()), period_from_text(inp.name, "file_name")
+        )
+        basis = "period_column"
+        if mode == "fiscal":
+            notes.append("period codes read as financial-year periods (P1 = April)")
+    elif "effective_date" in fields:
+        period_col = f"c{fields['effective_date']}"
+        eff, _, _ = _date_map(_distinct(frame, period_col), options)
+        row_periods = {v: (d.replace(day=1), month_end(d)) for v, d in eff.items()}
+        basis = "effective_date"
+    period = _source_period(inp, layout, options, list(row_periods.values()), weighted_dates)
+    src_start = pl.lit(period.start if period else None, pl.Date)
+    src_end = pl.lit(period.end if period else None, pl.Date)
+    if period_col and row_periods:
+        keys = list(row_periods)
+        start_expr = pl.coalesce(
+            pl.col(period_col).replace_strict(keys, [p[0] for p in row_periods.values()], default=None,
+                                              return_dtype=pl.Date), src_start)
+        end_expr = pl.coalesce(
+            pl.col(period_col).replace_strict(keys, [p[1] for p in row_periods.values()], default=None,
+                                              return_dtype=pl.Date), src_end)
+        basis_expr = pl.when(pl.col(period_col).is_in(keys)).then(pl.lit(basis)).otherwise(pl.lit("source_period"))
+    else:
+        start_expr, end_expr, basis_expr = src_start, src_end, pl.lit("source_period")
+
+    # Purchase cards.
+    card_default = bool(CARD_FILE.search(inp.name)) or "merchant_category" in fields
+    if "purchase_card" in fields:
+        flags = {v: f for v in _distinct(frame, f"c{fields['purchase_card']}") if (f := _card_flag(v)) is not None}
+        card_expr = pl.col(f"c{fields['purchase_card']}").replace_strict(
+            list(flags), list(flags.values()), default=card_default, return_dtype=pl.Boolean
+        ) if flags else pl.lit(card_default)
+    else:
+        card_expr = pl.lit(card_default)
+
+    # Unmapped columns that hold anything go to ``extra`` as JSON.
+    extra_cols = [i for i in layout.extras() if frame.get_column(f"c{i}").null_count() < frame.height]
+    if extra_cols:
+        extra_expr = pl.struct([pl.col(f"c{i}").alias(layout.headers[i]) for i in extra_cols]).struct.json_encode()
+    else:
+        extra_expr = pl.lit(None, pl.String)
+
+    header_checks = [
+        col(f) == layout.headers[fields[f]] for f in ("amount", "payment_date") if f in fields
+    ]
+    data_cols = [c for c in frame.columns if c != LINE]
+    staged = frame.select(
+        pl.lit(source_id, pl.Int32).alias("source_id"),
+        pl.col(LINE).cast(pl.Int32).alias("source_line"),
+        council_expr.cast(pl.String).alias("council_code"),
+        council_text.alias("council_text"),
+        date_expr.alias("payment_date"),
+        bad_expr.alias("payment_date_text"),
+        start_expr.alias("period_start"),
+        end_expr.alias("period_end"),
+        basis_expr.alias("date_basis"),
+        col("amount").alias("amount_raw"),
+        col("irrecoverable_vat").alias("irrecoverable_vat_raw"),
+        *(col(f).alias(f) for f in TEXT_FIELDS),
+        card_expr.alias("is_purchase_card"),
+        extra_expr.alias("extra"),
+        pl.sum_horizontal([pl.col(c).is_not_null() for c in data_cols]).cast(pl.Int32).alias("n_cells"),
+        (pl.any_horizontal(header_checks).fill_null(False) if header_checks else pl.lit(False)).alias("header_like"),
+    )
+    return staged.cast(STAGED_SCHEMA), council, period, notes
+
+
+def _csv_tables(data: bytes, inp: InputFile, siblings: Callable[[InputFile, int], list[tuple[str, list[str]]]] | None,
+                prepared: PreparedFile) -> tuple[RawTable, Layout]:
+    decoded = decode(data)
+    prepared.encoding = decoded.encoding
+    text = decoded.data.decode("utf-8")
+    delimiter, records = sample_records(text)
+    layout = detect_layout(records, delimiter, (lambda w: siblings(inp, w)) if siblings else None)
+    raw = read_csv_table(decoded.data, text, layout)
+    prepared.raw_line = _line_reader(text)
+    return raw, layout
+
+
+def _line_reader(text: str) -> Callable[[int], str]:
+    """Line ``n`` (1-based) of the text, splitting it only when first asked."""
+    lines: list[str] = []
+
+    def line(n: int) -> str:
+        if not lines:
+            lines.extend(text.split("\n"))
+        return lines[n - 1].rstrip("\r") if 0 < n <= len(lines) else ""
+
+    return line
+
+
+def _sheet_tables(data: bytes, prepared: PreparedFile) -> tuple[RawTable, Layout]:
+    try:
+        sheets = sheet_records(data)
+    except Exception as exc:  # calamine raises its own error types for damaged workbooks
+        raise PrepareError(f"cannot read the workbook: {exc}") from exc
+    best: tuple[int, str, list[list[str]]] | None = None
+    for name, rows in sheets:
+        header = header_of(rows[:60])
+        if header is not None:
+            best = (len(rows), name, rows)
+            break
+    if best is None:
+        raise PrepareError("no sheet in the workbook has a header row naming an amount, a date or a supplier")
+    _, name, rows = best
+    layout = detect_layout(rows[:400], ",")
+    raw = read_sheet_table(rows, layout)
+    other = sum(len(r) for n, r in sheets if n != name)
+    if other:
+        prepared.fixed_skips["other_sheet"] = other
+        raw.records += other
+    prepared.encoding = "xlsx"
+    prepared.notes.append(f"read sheet {name!r}")
+    prepared.raw_line = lambda n: ",".join(rows[n - 1]) if 0 < n <= len(rows) else ""
+    return raw, layout
+
+
+def prepare_file(
+    inp: InputFile,
+    source_id: int,
+    options: Options,
+    siblings: Callable[[InputFile, int], list[tuple[str, list[str]]]] | None = None,
+    data: bytes | None = None,
+) -> PreparedFile:
+    """Read, lay out and stage one file. Never raises for bad input: the reason is in ``error``."""
+    if data is None:
+        data = inp.read()
+    prepared = PreparedFile(inp, sha256_of(data), len(data), source_id)
+    try:
+        if inp.suffix in SPREADSHEET_SUFFIXES:
+            raw, layout = _sheet_tables(data, prepared)
+        else:
+            raw, layout = _csv_tables(data, inp, siblings, prepared)
+        frame, council, period, notes = stage_frame(raw, layout, inp, source_id, options)
+    except (LayoutError, PrepareError, NotTextError, UnicodeDecodeError) as exc:
+        prepared.error = str(exc)
+        return prepared
+    prepared.frame = frame
+    prepared.records = raw.records
+    if layout.header_row_index is not None:
+        prepared.fixed_skips["preamble"] = layout.header_row_index
+        prepared.fixed_skips["header"] = raw.header_records - layout.header_row_index
+    elif raw.header_records:
+        prepared.fixed_skips["blank"] = raw.header_records
+    prepared.fixed_skips = {k: v for k, v in prepared.fixed_skips.items() if v}
+    prepared.council = council
+    prepared.period = period
+    prepared.delimiter = layout.delimiter if inp.suffix not in SPREADSHEET_SUFFIXES else None
+    prepared.read_method = raw.method
+    prepared.header_line = layout.header_row_index + 1 if layout.header_row_index is not None else None
+    prepared.columns = layout.describe()
+    prepared.notes += layout.notes + notes
+    if period is None and frame.get_column("payment_date").null_count() == frame.height and frame.height:
+        prepared.notes.append("no usable dates and no period in the file name: pass --period")
+    return prepared
+
+
+def notes_json(notes: list[str]) -> str:
+    return json.dumps(notes)

@@ -1,0 +1,198 @@
+"""SQL for spend ingest: pure functions that return SQL text.
+
+The staged batch (a view named ``staged``) holds one row per record read, with the
+canonical fields still as published text except where Python already decided per file
+(council, dates, periods, purchase-card flag). These statements type the amounts, decide
+each record's fate (loaded, rejected with a reason, or skipped as not data) and move the
+records into ``spend`` and ``spend_rejects``.
+"""
+
+from __future__ import annotations
+
+from bestvalue.ingest.columns import TEXT_FIELDS
+
+AMOUNT_PATTERN = r"^(\()?([+-])?([0-9.,]+(?:E[+-]?[0-9]+)?)(-)?(\))?(CR|DR)?$"
+AMOUNT_CORE = r"(\d+(\.\d*)?|\.\d+)(E[+-]?\d+)?"
+ZERO_WORDS_SQL = "('NIL', '-', '–', 'N/A', 'NA')"
+TOTAL_LABEL = r"^\s*(grand\s+|sub[\s-]*)?totals?\b.*$"
+TYPED_TABLE = "ingest_typed"
+
+
+def _q(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def amount_cleaned(col: str) -> str:
+    """Upper-cased text with currency marks and all whitespace removed."""
+    return f"regexp_replace(upper({col}), '£|GBP|\\s', '', 'g')"
+
+
+def amount_from_cleaned(clean: str) -> str:
+    """DECIMAL(18,2) from cleaned amount text, or NULL; mirrors ``values.parse_amount``."""
+    g = f"regexp_extract({clean}, {_q(AMOUNT_PATTERN)}, ['open', 'sign', 'num', 'trail', 'close', 'crdr'])"
+    num = f"replace(({g}).num, ',', '')"
+    negative = (
+        f"(({g}).open <> '' OR ({g}).sign = '-' OR ({g}).trail = '-' OR ({g}).crdr = 'CR')"
+    )
+    return f"""CASE
+        WHEN {clean} IS NULL OR {clean} = '' THEN NULL
+        WHEN {clean} IN {ZERO_WORDS_SQL} THEN CAST(0 AS DECIMAL(18, 2))
+        WHEN NOT regexp_full_match({clean}, {_q(AMOUNT_PATTERN)}) THEN NULL
+        WHEN (({g}).open = '') <> (({g}).close = '') THEN NULL
+        WHEN NOT regexp_full_match({num}, {_q(AMOUNT_CORE)}) THEN NULL
+        WHEN {negative} THEN -TRY_CAST({num} AS DECIMAL(18, 2))
+        ELSE TRY_CAST({num} AS DECIMAL(18, 2))
+    END"""
+
+
+PLAIN_NUMBER = r"-?[0-9]+(\.[0-9]+)?"
+
+
+def amount_expr(col: str) -> str:
+    """Published amount text → DECIMAL(18,2) or NULL (empty or not a number).
+
+    Plain numbers (nearly every value) are cast directly; the rest go the long way."""
+    return (
+        f"CASE WHEN regexp_full_match({col}, {_q(PLAIN_NUMBER)}) THEN TRY_CAST({col} AS DECIMAL(18, 2)) "
+        f"ELSE {amount_from_cleaned(amount_cleaned(col))} END"
+    )
+
+
+def _text(col: str) -> str:
+    return f"nullif(trim({col}), '')"
+
+
+def capital_revenue_expr(col: str) -> str:
+    t = f"lower(trim({col}))"
+    return f"""CASE
+        WHEN {t} IN ('r', 'rev', 'revenue', 'revenue expenditure') THEN 'revenue'
+        WHEN {t} IN ('c', 'cap', 'capital', 'capital expenditure') THEN 'capital'
+        ELSE {_text(col)}
+    END"""
+
+
+def typed_batch_sql(staged: str = "staged") -> str:
+    """Create the temporary table of typed records with each record's ``status``."""
+    text_cols = ",\n        ".join(
+        f"{capital_revenue_expr(f) if f == 'capital_revenue' else _text(f)} AS {f}" for f in TEXT_FIELDS
+    )
+    return f"""
+CREATE OR REPLACE TEMP TABLE {TYPED_TABLE} AS
+WITH typed AS (
+    SELECT
+        source_id, source_line, council_code, council_text, payment_date, payment_date_text,
+        period_start, period_end,
+        CASE WHEN payment_date IS NOT NULL THEN 'payment_date' ELSE date_basis END AS date_basis,
+        amount_raw,
+        {amount_expr('amount_raw')} AS amount,
+        {amount_expr('irrecoverable_vat_raw')} AS irrecoverable_vat,
+        irrecoverable_vat_raw,
+        {text_cols},
+        is_purchase_card,
+        extra,
+        n_cells,
+        header_like
+    FROM {staged}
+)
+SELECT *,
+    CASE
+        WHEN n_cells = 0 THEN 'skip:blank'
+        WHEN header_like THEN 'skip:repeated_header'
+        WHEN payment_date IS NULL AND transaction_number IS NULL
+             AND regexp_full_match(lower(coalesce(supplier_name, description, department, service_area,
+                 expense_type, council_text, '')), {_q(TOTAL_LABEL)})
+            THEN 'skip:total'
+        WHEN amount_raw IS NULL AND n_cells <= 1 THEN 'skip:note'
+        WHEN amount_raw IS NULL OR trim(amount_raw) = '' THEN 'reject:amount missing'
+        WHEN amount IS NULL THEN 'reject:amount not a number: ' || amount_raw
+        WHEN irrecoverable_vat IS NULL AND nullif(trim(irrecoverable_vat_raw), '') IS NOT NULL
+            THEN 'reject:irrecoverable VAT not a number: ' || irrecoverable_vat_raw
+        WHEN payment_date_text IS NOT NULL THEN 'reject:' || payment_date_text
+        WHEN period_start IS NULL THEN 'reject:no payment date, and no period for the file (use --period)'
+        WHEN council_code IS NULL THEN 'reject:council not identified from ' || coalesce(council_text, 'nothing')
+        ELSE 'ok'
+    END AS status
+FROM typed
+"""
+
+
+SPEND_COLUMNS = (
+    "spend_id", "source_id", "source_line", "council_code", "payment_date", "period_start", "period_end",
+    "date_basis", "amount", "irrecoverable_vat", *TEXT_FIELDS, "is_purchase_card", "extra",
+)
+
+
+def insert_spend_sql() -> str:
+    cols = ", ".join(SPEND_COLUMNS)
+    select = ", ".join(
+        "(CAST(source_id AS BIGINT) << 32) + source_line" if c == "spend_id" else c for c in SPEND_COLUMNS
+    )
+    return f"INSERT INTO spend ({cols}) SELECT {select} FROM {TYPED_TABLE} WHERE status = 'ok'"
+
+
+def rejects_sql() -> str:
+    """Rejected records (source, line, reason) for the loader to attach their raw text."""
+    return (
+        f"SELECT source_id, source_line, substr(status, 8) AS reason FROM {TYPED_TABLE} "
+        "WHERE status LIKE 'reject:%' ORDER BY source_id, source_line"
+    )
+
+
+def outcome_counts_sql() -> str:
+    """Per source: records by status kind, and the pounds loaded."""
+    return f"""
+SELECT source_id,
+    CASE WHEN status LIKE 'reject:%' THEN 'reject' ELSE status END AS kind,
+    count(*) AS n,
+    sum(CASE WHEN status = 'ok' THEN amount END) AS amount
+FROM {TYPED_TABLE}
+GROUP BY ALL
+"""
+
+
+def insert_rejects_sql() -> str:
+    return "INSERT INTO spend_rejects (source_id, source_line, reason, raw_text) VALUES (?, ?, ?, ?)"
+
+
+SOURCE_COLUMNS = (
+    "source_id", "file_name", "path", "sha256", "bytes", "status", "error", "council_code", "period_start",
+    "period_end", "period_basis", "encoding", "delimiter", "read_method", "header_line", "columns", "notes",
+    "rows", "loaded", "rejected", "skipped", "skipped_kinds", "amount_loaded",
+)
+
+
+def insert_source_sql() -> str:
+    return (
+        f"INSERT INTO sources ({', '.join(SOURCE_COLUMNS)}) "
+        f"VALUES ({', '.join(['?'] * len(SOURCE_COLUMNS))})"
+    )
+
+
+def loaded_sha_sql() -> str:
+    return "SELECT source_id FROM sources WHERE sha256 = ? AND status = 'loaded' LIMIT 1"
+
+
+def replace_candidates_sql() -> str:
+    """Loaded sources of the same council and period, same file name first."""
+    return """
+SELECT source_id, file_name FROM sources
+WHERE status = 'loaded' AND council_code = ? AND period_start = ? AND period_end = ?
+ORDER BY (file_name = ?) DESC, source_id
+"""
+
+
+def retire_source_sql() -> list[str]:
+    """Statements (each taking the old source id, then the new id) that retire a replaced file."""
+    return [
+        "DELETE FROM spend WHERE source_id = $old",
+        "DELETE FROM spend_rejects WHERE source_id = $old",
+        "UPDATE sources SET status = 'replaced', replaced_by = $new WHERE source_id = $old",
+    ]
+
+
+def drop_failed_attempts_sql() -> str:
+    return "DELETE FROM sources WHERE sha256 = ? AND status = 'failed'"
+
+
+def next_source_id_sql() -> str:
+    return "SELECT coalesce(max(source_id), 0) + 1 FROM sources"

@@ -1,0 +1,67 @@
+"""Bytes to clean UTF-8: byte-order marks, cp1252 pound signs, old Mac line endings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (b"\xc3\xaf\xc2\xbb\xc2\xbf", "utf-8-sig (BOM encoded twice)"),
+    (b"\xef\xbb\xbf", "utf-8-sig"),
+)
+
+
+@dataclass(frozen=True)
+class DecodedText:
+    """UTF-8 bytes ready for a CSV parser, and what the file was before."""
+
+    data: bytes
+    encoding: str
+    line_ending: str
+
+
+class NotTextError(ValueError):
+    """The bytes are not a text table (binary, or an unsupported encoding)."""
+
+
+def _to_utf8(data: bytes) -> tuple[bytes, str]:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16").encode("utf-8"), "utf-16"
+    encoding = "utf-8"
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            data = data[len(bom) :]
+            encoding = name
+            break
+    try:
+        data.decode("utf-8")
+        return data, encoding
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode("cp1252")
+        encoding = "cp1252"
+    except UnicodeDecodeError:
+        text = data.decode("latin-1")
+        encoding = "latin-1"
+    return text.encode("utf-8"), encoding
+
+
+def decode(data: bytes) -> DecodedText:
+    """Return the text as UTF-8 bytes with ``\\n`` or ``\\r\\n`` line endings.
+
+    UTF-8 (with or without a BOM, even a doubly-encoded one) passes through untouched;
+    anything else is read as cp1252 (Windows exports with ``£`` as byte 0xA3), falling back
+    to latin-1 for the five bytes cp1252 leaves undefined. Files that end lines with a bare
+    carriage return (classic Mac) are given newlines.
+    """
+    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise NotTextError("binary content (NUL bytes): not a CSV or text table")
+    data, encoding = _to_utf8(data)
+    lf = data.count(b"\n")
+    cr = data.count(b"\r")
+    if cr and not lf:
+        return DecodedText(data.replace(b"\r", b"\n"), encoding, "cr")
+    if cr > lf:
+        # Mostly bare CRs with a few LFs: make every CR a line break, keep CRLF as one.
+        return DecodedText(data.replace(b"\r\n", b"\n").replace(b"\r", b"\n"), encoding, "mixed")
+    return DecodedText(data, encoding, "crlf" if cr else "lf")

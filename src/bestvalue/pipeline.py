@@ -1,0 +1,29 @@
+"""The steps that follow ingest, in data-flow order: suppliers → classify → (analytics is on demand).
+
+Each capability adds its step here once it exists; ``bestvalue demo`` and ``bestvalue pipeline``
+run them all. A step takes the open warehouse and returns a short summary line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from bestvalue.engine import Warehouse
+
+Step = Callable[[Warehouse], str]
+
+
+def steps() -> list[tuple[str, Step]]:
+    """The post-ingest steps, in order."""
+    return []
+
+
+def run_steps(wh: Warehouse, report: Callable[[str, str], None] | None = None) -> list[tuple[str, str]]:
+    """Run every step; returns (step name, summary) pairs."""
+    done = []
+    for name, step in steps():
+        summary = step(wh)
+        done.append((name, summary))
+        if report:
+            report(name, summary)
+    return done
