@@ -15,7 +15,10 @@ Step = Callable[[Warehouse], str]
 
 def steps() -> list[tuple[str, Step]]:
     """The post-ingest steps, in order."""
-    return []
+    from bestvalue.classify.step import classify_step
+    from bestvalue.suppliers.step import resolve_step
+
+    return [("suppliers", resolve_step), ("classify", classify_step)]
 
 
 def run_steps(wh: Warehouse, report: Callable[[str, str], None] | None = None) -> list[tuple[str, str]]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from bestvalue.cli import classify, contracts, insight, report, suppliers, web
 from bestvalue.cli.demo import demo
 from bestvalue.cli.ingest import ingest
 
@@ -16,6 +17,8 @@ app = typer.Typer(
 )
 app.command()(ingest)
 app.command()(demo)
+for module in (suppliers, classify, contracts, insight, web, report):
+    module.register(app)
 
 
 def main() -> None:
