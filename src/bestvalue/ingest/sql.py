@@ -196,3 +196,41 @@ def drop_failed_attempts_sql() -> str:
 
 def next_source_id_sql() -> str:
     return "SELECT coalesce(max(source_id), 0) + 1 FROM sources"
+
+
+# -- data quality ---------------------------------------------------------------------------
+def source_quality_sql(where: str = "") -> str:
+    """Per source file: its accounting plus how many loaded rows have a classification."""
+    return f"""
+SELECT s.source_id, s.file_name, s.path, s.sha256, s.status, s.error, s.council_code, c.name AS council_name,
+    s.period_start, s.period_end, s.period_basis, s.encoding, s.read_method, s.header_line, s.columns,
+    s.notes, s.rows, s.loaded, s.rejected, s.skipped, s.skipped_kinds, s.amount_loaded, s.ingested_at,
+    s.replaced_by,
+    coalesce(k.classified, 0) AS classified_rows,
+    coalesce(k.classified_amount, 0) AS classified_amount
+FROM sources s
+LEFT JOIN councils c ON c.gss_code = s.council_code
+LEFT JOIN (
+    SELECT sp.source_id, count(*) AS classified, sum(sp.amount) AS classified_amount
+    FROM spend sp JOIN spend_classification k ON k.spend_id = sp.spend_id
+    WHERE k.is_it IS NOT NULL
+    GROUP BY sp.source_id
+) k ON k.source_id = s.source_id
+{where}
+ORDER BY s.council_code NULLS LAST, s.period_start NULLS LAST, s.file_name, s.source_id
+"""
+
+
+def reject_reasons_sql() -> str:
+    """Rejected lines of one source grouped by reason (text after the first colon dropped)."""
+    return """
+SELECT split_part(reason, ':', 1) AS reason, count(*) AS lines
+FROM spend_rejects WHERE source_id = ? GROUP BY 1 ORDER BY 2 DESC, 1
+"""
+
+
+def reject_sample_sql() -> str:
+    return """
+SELECT source_line, reason, raw_text FROM spend_rejects
+WHERE source_id = ? ORDER BY source_line LIMIT ?
+"""
