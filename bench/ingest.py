@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import glob
-import os
 import resource
 import shutil
 import sys
@@ -41,7 +40,9 @@ def polars_baseline(folder: Path) -> tuple[int, float]:
     start = time.perf_counter()
     rows = 0
     for f in files:
-        df = pl.read_csv(f, infer_schema=False, has_header=True, truncate_ragged_lines=True, encoding="utf8-lossy")
+        df = pl.read_csv(
+            f, infer_schema=False, has_header=True, truncate_ragged_lines=True, encoding="utf8-lossy"
+        )
         rows += df.height
     return rows, time.perf_counter() - start
 
@@ -74,9 +75,7 @@ def main() -> int:
             if council is None:
                 print(f"cannot tell the council of {body.name}", file=sys.stderr)
                 return 2
-            results += ingest_paths(
-                wh, [body], Options(council=council), commit_rows=args.commit_rows
-            ).files
+            results += ingest_paths(wh, [body], Options(council=council), commit_rows=args.commit_rows).files
         summary = IngestSummary(files=results)
         wh.checkpoint()
         secs = time.perf_counter() - start
@@ -87,8 +86,10 @@ def main() -> int:
         theirs = base_rows / base_secs
         print(f"files: {n_files}  bytes: {size / 1e6:.0f} MB  failed: {summary.failed}")
         print(f"polars read as strings: {base_rows:,} rows in {base_secs:.2f} s = {theirs:,.0f} rows/s")
-        print(f"bestvalue ingest:       {loaded:,} rows in {secs:.2f} s = {ours:,.0f} rows/s "
-              f"(commit groups of {args.commit_rows:,} rows)")
+        print(
+            f"bestvalue ingest:       {loaded:,} rows in {secs:.2f} s = {ours:,.0f} rows/s "
+            f"(commit groups of {args.commit_rows:,} rows)"
+        )
         print(f"ratio (ingest / polars): {ours / theirs:.2f}   goal >= 0.60")
         print(f"peak memory (RSS): {peak_mb:,.0f} MB")
     finally:

@@ -26,7 +26,9 @@ BODIES = {
 
 
 def main() -> None:
-    shared = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT.parent / "shared" / "data" / "spend" / "odileeds"
+    shared = (
+        Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT.parent / "shared" / "data" / "spend" / "odileeds"
+    )
     if OUT.exists():
         shutil.rmtree(OUT)
     OUT.mkdir(parents=True)
@@ -41,7 +43,9 @@ def main() -> None:
             target = OUT / body / (f.name + ".gz")
             with open(f, "rb") as src, gzip.GzipFile(target, "wb", compresslevel=9, mtime=0) as dst:
                 dst.write(src.read())
-            rows.append([f"{body}/{target.name}", gss, urls.get(f.name, ""), "OGL v3 (publisher: the council)"])
+            rows.append(
+                [f"{body}/{target.name}", gss, urls.get(f.name, ""), "OGL v3 (publisher: the council)"]
+            )
     with open(OUT / "manifest.csv", "w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
         w.writerow(["file", "council_gss_code", "source_url", "licence"])

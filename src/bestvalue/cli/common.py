@@ -22,7 +22,9 @@ err_console = Console(stderr=True)
 
 DbOption = Annotated[
     Path | None,
-    typer.Option("--db", help="Warehouse file (default: $BESTVALUE_DB or ./bestvalue.duckdb).", show_default=False),
+    typer.Option(
+        "--db", help="Warehouse file (default: $BESTVALUE_DB or ./bestvalue.duckdb).", show_default=False
+    ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
 

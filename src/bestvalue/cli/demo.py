@@ -1,4 +1,4 @@
-"""``bestvalue demo``: a fresh warehouse from the bundled sample, then a summary."""
+"""``bestvalue demo``: a fresh warehouse from the bundled sample, a summary, then the web app over it."""
 
 from __future__ import annotations
 
@@ -19,8 +19,15 @@ def demo(
     db: Annotated[Path, typer.Option("--db", help="Where to build the demo warehouse (replaced).")] = Path(
         DEFAULT_DEMO_DB
     ),
+    no_serve: Annotated[
+        bool, typer.Option("--no-serve", help="Stop after the summary; do not serve the web app.")
+    ] = False,
+    host: Annotated[str, typer.Option("--host", help="Address the web app listens on.")] = "127.0.0.1",
+    port: Annotated[
+        int, typer.Option("--port", help="Port the web app listens on.", min=1, max=65535)
+    ] = 8000,
 ) -> None:
-    """Build a fresh demo warehouse from the bundled real sample and print what it holds."""
+    """Build a fresh demo warehouse from the bundled real sample, print what it holds, then serve it."""
     for p in (db, Path(str(db) + ".wal")):
         p.unlink(missing_ok=True)
     try:
@@ -53,3 +60,8 @@ def demo(
     console.print(f"\nWarehouse: {db.resolve()}")
     if summary.failed:
         raise typer.Exit(1)
+    if not no_serve:
+        from bestvalue.web.server import serve
+
+        console.print(f"Open [bold]http://{host}:{port}/[/] to explore it (press Ctrl+C to stop).")
+        serve(db, host, port)

@@ -22,24 +22,45 @@ from bestvalue.reference.councils import resolve_council
 def summary_table(summary: IngestSummary, title: str = "Ingest") -> Table:
     """A Rich table of per-file outcomes with a total row."""
     table = Table(title=title, show_lines=False)
-    for name, justify in (("file", "left"), ("council", "left"), ("period", "left"), ("status", "left"),
-                          ("rows", "right"), ("loaded", "right"), ("rejected", "right"), ("skipped", "right"),
-                          ("£ loaded", "right")):
+    for name, justify in (
+        ("file", "left"),
+        ("council", "left"),
+        ("period", "left"),
+        ("status", "left"),
+        ("rows", "right"),
+        ("loaded", "right"),
+        ("rejected", "right"),
+        ("skipped", "right"),
+        ("£ loaded", "right"),
+    ):
         table.add_column(name, justify=justify)  # type: ignore[arg-type]
     for f in summary.files:
         style = "red" if f.status == "failed" else ("dim" if f.status == "unchanged" else "")
         table.add_row(
-            Path(f.file.split("!")[-1]).name, f.council_name or f.council or "", f.period or "",
-            f.status if not f.error else f"{f.status}: {f.error}", f"{f.rows:,}", f"{f.loaded:,}",
-            f"{f.rejected:,}", f"{f.skipped:,}", f"{f.amount_loaded:,.2f}", style=style,
+            Path(f.file.split("!")[-1]).name,
+            f.council_name or f.council or "",
+            f.period or "",
+            f.status if not f.error else f"{f.status}: {f.error}",
+            f"{f.rows:,}",
+            f"{f.loaded:,}",
+            f"{f.rejected:,}",
+            f"{f.skipped:,}",
+            f"{f.amount_loaded:,.2f}",
+            style=style,
         )
     fresh = [f for f in summary.files if f.status in ("loaded", "replaced")]
     table.add_section()
     table.add_row(
-        f"{len(summary.files)} files", "", "", f"{summary.failed} failed",
-        f"{sum(f.rows for f in fresh):,}", f"{sum(f.loaded for f in fresh):,}",
-        f"{sum(f.rejected for f in fresh):,}", f"{sum(f.skipped for f in fresh):,}",
-        f"{sum((f.amount_loaded for f in fresh), start=0):,.2f}", style="bold",
+        f"{len(summary.files)} files",
+        "",
+        "",
+        f"{summary.failed} failed",
+        f"{sum(f.rows for f in fresh):,}",
+        f"{sum(f.loaded for f in fresh):,}",
+        f"{sum(f.rejected for f in fresh):,}",
+        f"{sum(f.skipped for f in fresh):,}",
+        f"{sum((f.amount_loaded for f in fresh), start=0):,.2f}",
+        style="bold",
     )
     return table
 
@@ -65,14 +86,20 @@ def run_ingest(
             fail(str(exc))
     with warehouse(db) as wh:
         if as_json:
+
             def report_json(result: FileResult, _size: int) -> None:
                 sys.stdout.write(json.dumps(result.json_line()) + "\n")
                 sys.stdout.flush()
 
             return ingest_paths(wh, paths, options, replace=replace, report=report_json)
         with Progress(
-            TextColumn("[bold]ingest[/]"), BarColumn(), DownloadColumn(), TimeRemainingColumn(),
-            TextColumn("{task.description}"), console=console, transient=True,
+            TextColumn("[bold]ingest[/]"),
+            BarColumn(),
+            DownloadColumn(),
+            TimeRemainingColumn(),
+            TextColumn("{task.description}"),
+            console=console,
+            transient=True,
         ) as progress:
             task = progress.add_task("", total=None)
 
@@ -91,13 +118,20 @@ def run_ingest(
 
 
 def ingest(
-    paths: Annotated[list[Path], typer.Argument(help="Files or folders; zip, gz and tar archives are opened.")],
+    paths: Annotated[
+        list[Path], typer.Argument(help="Files or folders; zip, gz and tar archives are opened.")
+    ],
     db: DbOption = None,
-    council: Annotated[str | None, typer.Option(help="Council (GSS code or name) for files that do not say.")] = None,
-    period: Annotated[
-        str | None, typer.Option(help="Period for files with no usable dates: 2021-04, 2021-04..2021-06, 2021/22.")
+    council: Annotated[
+        str | None, typer.Option(help="Council (GSS code or name) for files that do not say.")
     ] = None,
-    replace: Annotated[bool, typer.Option("--replace", help="Swap an earlier file of the same council and period.")] = False,
+    period: Annotated[
+        str | None,
+        typer.Option(help="Period for files with no usable dates: 2021-04, 2021-04..2021-06, 2021/22."),
+    ] = None,
+    replace: Annotated[
+        bool, typer.Option("--replace", help="Swap an earlier file of the same council and period.")
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
     """Load spend files into the warehouse; every line is loaded, rejected with a reason, or skipped."""

@@ -92,7 +92,8 @@ def header_candidates(header: str, fuzzy: bool = True) -> tuple[Alias, ...]:
         if match:
             # A typo costs one step of priority.
             return tuple(
-                Alias(a.field, a.alias, a.priority + 1) for a in sorted(table[match[0]], key=lambda a: a.priority)
+                Alias(a.field, a.alias, a.priority + 1)
+                for a in sorted(table[match[0]], key=lambda a: a.priority)
             )
     return ()
 

@@ -98,8 +98,15 @@ def _tar_members(path: Path, display: str) -> Iterator[InputFile]:
                 data = gzip.decompress(data)
             folder = f"{display}!{m.name.rsplit('/', 1)[0] if '/' in m.name else ''}"
             yield InputFile(
-                f"{display}!{m.name}", m.name.rsplit("/", 1)[-1], folder, len(data), lambda d=data: d
+                f"{display}!{m.name}", m.name.rsplit("/", 1)[-1], folder, len(data), _constant(data)
             )
+
+
+def _constant(data: bytes) -> Callable[[], bytes]:
+    def load() -> bytes:
+        return data
+
+    return load
 
 
 def _expand_file(path: Path) -> Iterator[InputFile]:
@@ -139,7 +146,7 @@ def expand_paths(paths: list[str | Path]) -> Iterator[InputFile]:
 
 def bytes_input(name: str, data: bytes, folder: str = "") -> InputFile:
     """An in-memory input (tests, uploads)."""
-    return InputFile(name, name.rsplit("/", 1)[-1], folder, len(data), lambda: data)
+    return InputFile(name, name.rsplit("/", 1)[-1], folder, len(data), _constant(data))
 
 
 def sniff_is_zip(data: bytes) -> bool:

@@ -107,6 +107,10 @@ def _is_period(v: str) -> bool:
     return bool(re.fullmatch(r"\d{4}[-/ ]?\d{2}", v)) or period_from_text(v, "column") is not None
 
 
+def _has_letters(v: str) -> bool:
+    return bool(_LETTERS.search(v))
+
+
 def _looks_like_name(v: str) -> bool:
     return bool(_LETTERS.search(v)) and not _CODE_LIKE.match(v)
 
@@ -163,7 +167,9 @@ def map_fields(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> tuple[d
                 used.add(col)
                 notes.append(f"column {headers[col]!r} holds periods, not dates: read as the period")
                 continue
-            notes.append(f"column {headers[col]!r} does not hold {name.replace('_', ' ')} values; kept as extra")
+            notes.append(
+                f"column {headers[col]!r} does not hold {name.replace('_', ' ')} values; kept as extra"
+            )
             continue
         fields[name] = col
         used.add(col)
@@ -178,12 +184,12 @@ def map_fields(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> tuple[d
         vals = values[fields["supplier_name"]]
         if vals and _share(vals, lambda v: v.replace(" ", "").isdigit()) >= 0.8:
             for col, h in enumerate(headers):
-                if col not in used and any(a.field == "supplier_name" for a in header_candidates(h)):
-                    if _share(values[col], lambda v: bool(_LETTERS.search(v))) >= 0.6:
-                        fields["supplier_id"] = fields["supplier_name"]
-                        fields["supplier_name"] = col
-                        notes.append(f"column {h!r} holds the names; the first holds supplier numbers")
-                        break
+                names_supplier = any(a.field == "supplier_name" for a in header_candidates(h))
+                if col not in used and names_supplier and _share(values[col], _has_letters) >= 0.6:
+                    fields["supplier_id"] = fields["supplier_name"]
+                    fields["supplier_name"] = col
+                    notes.append(f"column {h!r} holds the names; the first holds supplier numbers")
+                    break
     return fields, notes
 
 
@@ -195,7 +201,7 @@ def _merge_two_row_header(top: list[str], sub: list[str]) -> list[str] | None:
     filled = [c for c in sub if c.strip()]
     if any(is_amount(c) or _is_date(c) for c in filled):
         return None
-    if not all(header_candidates(c) for c in filled):
+    if not any(header_candidates(c) for c in filled):
         return None
     width = max(len(top), len(sub))
     top = top + [""] * (width - len(top))
@@ -237,7 +243,11 @@ def sniff_fields(rows: list[list[str]], ncols: int) -> tuple[list[str], dict[str
     values = column_values(rows, ncols)
     fields: dict[str, int] = {}
     for i, vals in enumerate(values):
-        if len(vals) >= max(3, len(rows) // 2) and _share(vals, _is_date) >= 0.9 and "payment_date" not in fields:
+        if (
+            len(vals) >= max(3, len(rows) // 2)
+            and _share(vals, _is_date) >= 0.9
+            and "payment_date" not in fields
+        ):
             fields["payment_date"] = i
     amount_cols = [
         i
@@ -256,7 +266,8 @@ def sniff_fields(rows: list[list[str]], ncols: int) -> tuple[list[str], dict[str
     ]
     suffix = re.compile(r"\b(ltd|limited|plc|llp|council|services|group|trust)\b", re.IGNORECASE)
     scored = sorted(
-        ((_share(values[i], lambda v: bool(suffix.search(v))), card, i) for card, i in text_cols), reverse=True
+        ((_share(values[i], lambda v: bool(suffix.search(v))), card, i) for card, i in text_cols),
+        reverse=True,
     )
     if scored:
         fields["supplier_name"] = scored[0][2]
@@ -273,7 +284,9 @@ def sample_records(text: str) -> tuple[str, list[list[str]]]:
     return delimiter, parse_records(head, delimiter, HEADER_SEARCH_ROWS + SAMPLE_ROWS)
 
 
-def detect_layout(records: list[list[str]], delimiter: str = ",", siblings: SiblingHeaders | None = None) -> Layout:
+def detect_layout(
+    records: list[list[str]], delimiter: str = ",", siblings: SiblingHeaders | None = None
+) -> Layout:
     """The layout of a table from its first few hundred records."""
     if not any(any(c.strip() for c in r) for r in records):
         raise LayoutError("the file holds no data: every line is empty")
@@ -296,7 +309,13 @@ def detect_layout(records: list[list[str]], delimiter: str = ",", siblings: Sibl
                 f"{[h for h in header if h.strip()]} names an amount whose values are numbers"
             )
         return Layout(
-            delimiter, skip, unique_names(header), fields, idx, None, notes,
+            delimiter,
+            skip,
+            unique_names(header),
+            fields,
+            idx,
+            None,
+            notes,
             [delimiter.join(r) for r in records[:idx]],
         )
     # No header: borrow a sibling's, else read the columns by their content.
@@ -311,14 +330,24 @@ def detect_layout(records: list[list[str]], delimiter: str = ",", siblings: Sibl
             if fields_b is not None:
                 width_b = max(width, len(sib_header))
                 return Layout(
-                    delimiter, data_start, unique_names(sib_header + [""] * (width_b - len(sib_header))),
-                    fields_b, None, name, [f"no header row: used the header of {name}"],
+                    delimiter,
+                    data_start,
+                    unique_names(sib_header + [""] * (width_b - len(sib_header))),
+                    fields_b,
+                    None,
+                    name,
+                    [f"no header row: used the header of {name}"],
                 )
     headers, fields = sniff_fields(sample, width)
     if "amount" not in fields:
         raise LayoutError("no header row, no sibling file with a matching header, and no column of amounts")
     return Layout(
-        delimiter, data_start, headers, fields, None, None,
+        delimiter,
+        data_start,
+        headers,
+        fields,
+        None,
+        None,
         ["no header row: columns read by their content"],
     )
 
@@ -334,3 +363,69 @@ def header_of(records: list[list[str]]) -> list[str] | None:
         if merged is not None:
             header = merged
     return header
+
+
+_CHECKED_FIELDS = ("amount", "payment_date", "supplier_name", "period", "effective_date")
+
+
+def _prefix(text: str, header_records: int) -> str | None:
+    """The text of the first ``header_records`` lines, newline included."""
+    end = 0
+    for _ in range(header_records):
+        nl = text.find("\n", end)
+        if nl < 0:
+            return None
+        end = nl + 1
+    return text[:end]
+
+
+class LayoutCache:
+    """Layouts already worked out in this run, keyed by the exact text above the data.
+
+    Monthly files from one publisher usually repeat the same header; a file that starts with a
+    remembered header reuses its layout once a sample of its own values still fits each typed
+    column (so a column that changes meaning still gets a fresh look).
+    """
+
+    def __init__(self, size: int = 64) -> None:
+        self._entries: dict[str, Layout] = {}
+        self._size = size
+
+    def lookup(self, text: str) -> Layout | None:
+        for prefix in reversed(list(self._entries)):
+            if not text.startswith(prefix):
+                continue
+            layout = self._entries[prefix]
+            rows = parse_records(text[len(prefix) : len(prefix) + 32768], layout.delimiter, 40)
+            values = column_values(rows, layout.ncols)
+            if all(_fits(f, values[layout.fields[f]]) for f in _CHECKED_FIELDS if f in layout.fields):
+                return Layout(
+                    layout.delimiter,
+                    layout.header_records,
+                    list(layout.headers),
+                    dict(layout.fields),
+                    layout.header_row_index,
+                    layout.borrowed_from,
+                    list(layout.notes),
+                    list(layout.preamble),
+                )
+        return None
+
+    def remember(self, text: str, layout: Layout) -> None:
+        if layout.header_row_index is None:
+            return
+        prefix = _prefix(text, layout.header_records)
+        if prefix is None or len(prefix) > 4096:
+            return
+        if len(self._entries) >= self._size:
+            self._entries.pop(next(iter(self._entries)))
+        self._entries[prefix] = Layout(
+            layout.delimiter,
+            layout.header_records,
+            list(layout.headers),
+            dict(layout.fields),
+            layout.header_row_index,
+            layout.borrowed_from,
+            list(layout.notes),
+            list(layout.preamble),
+        )

@@ -17,18 +17,51 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
 from bestvalue.engine import Warehouse
 from bestvalue.ingest import sql
 from bestvalue.ingest.inputs import InputError, InputFile, expand_paths
-from bestvalue.ingest.models import FileResult, IngestSummary
-from bestvalue.ingest.prepare import Options, PreparedFile, prepare_file, sha256_of
+from bestvalue.ingest.layout import LayoutCache
+from bestvalue.ingest.models import FileResult, IngestSummary, Status
+from bestvalue.ingest.prepare import Options, PreparedFile, conform, prepare_file, sha256_of
 from bestvalue.ingest.siblings import SiblingIndex
 from bestvalue.schema import ensure_schema
 
 DEFAULT_COMMIT_ROWS = 250_000
+SOURCE_SCHEMA: dict[str, Any] = {
+    "source_id": pl.Int32,
+    "file_name": pl.String,
+    "path": pl.String,
+    "sha256": pl.String,
+    "bytes": pl.Int64,
+    "status": pl.String,
+    "error": pl.String,
+    "council_code": pl.String,
+    "period_start": pl.Date,
+    "period_end": pl.Date,
+    "period_basis": pl.String,
+    "encoding": pl.String,
+    "delimiter": pl.String,
+    "read_method": pl.String,
+    "header_line": pl.Int32,
+    "columns": pl.String,
+    "notes": pl.String,
+    "rows": pl.Int32,
+    "loaded": pl.Int32,
+    "rejected": pl.Int32,
+    "skipped": pl.Int32,
+    "skipped_kinds": pl.String,
+    "amount_loaded": pl.Decimal(18, 2),
+}
+REJECT_SCHEMA: dict[str, Any] = {
+    "source_id": pl.Int32,
+    "source_line": pl.Int32,
+    "reason": pl.String,
+    "raw_text": pl.String,
+}
 MAX_GROUP_FILES = 500
 _DONE = object()
 
@@ -69,13 +102,16 @@ def _inputs(paths: Iterable[str | Path]) -> tuple[list[InputFile], list[Missing]
 class _Producer(threading.Thread):
     """Prepares files in order and hands them over through a bounded queue."""
 
-    def __init__(self, files: list[InputFile], loaded: dict[str, int], first_id: int, options: Options) -> None:
+    def __init__(
+        self, files: list[InputFile], loaded: dict[str, int], first_id: int, options: Options
+    ) -> None:
         super().__init__(daemon=True, name="bestvalue-ingest-reader")
         self.files = files
         self.loaded = loaded
         self.next_id = first_id
         self.options = options
         self.siblings = SiblingIndex(files)
+        self.layouts = LayoutCache()
         self.out: queue.Queue[object] = queue.Queue(maxsize=16)
         self.stop = threading.Event()
 
@@ -97,7 +133,7 @@ class _Producer(threading.Thread):
             sid = self.next_id
             self.next_id += 1
             try:
-                item: Item = prepare_file(inp, sid, self.options, self.siblings.lookup, data)
+                item: Item = prepare_file(inp, sid, self.options, self.siblings.lookup, data, self.layouts)
             except Exception as exc:  # a bug must not cost the other files
                 item = PreparedFile(inp, sha, len(data), sid, error=f"unexpected error: {exc!r}")
                 traceback.print_exc()
@@ -107,14 +143,14 @@ class _Producer(threading.Thread):
         self.out.put(_DONE)
 
 
-def _result_base(p: PreparedFile, status: str) -> FileResult:
+def _result_base(p: PreparedFile, status: Status) -> FileResult:
     return FileResult(
         file=p.input.display,
         sha256=p.sha256,
         council=p.council.gss_code if p.council else None,
         council_name=p.council.name if p.council else None,
         period=p.period.label() if p.period else None,
-        status=status,  # type: ignore[arg-type]
+        status=status,
         source_id=p.source_id,
         notes=p.notes,
     )
@@ -130,14 +166,41 @@ class Loader:
         self.report = report
         self.results: list[FileResult] = []
 
+    def _insert_rows(
+        self, table: str, columns: tuple[str, ...], schema: dict[str, Any], rows: list[Any]
+    ) -> None:
+        """Insert Python rows through one Arrow batch (executemany is slow in DuckDB)."""
+        if not rows:
+            return
+        frame = pl.DataFrame(rows, schema=schema, orient="row")
+        with self.wh.registered(f"new_{table}", frame.to_arrow()):
+            self.wh.execute(sql.insert_from_sql(table, columns, f"new_{table}"))
+
     def _source_row(self, p: PreparedFile, result: FileResult) -> list[object]:
         return [
-            p.source_id, p.input.name, p.input.display, p.sha256, p.size, result.status, result.error,
+            p.source_id,
+            p.input.name,
+            p.input.display,
+            p.sha256,
+            p.size,
+            "failed" if result.status == "failed" else "loaded",
+            result.error,
             p.council.gss_code if p.council else None,
-            p.period.start if p.period else None, p.period.end if p.period else None,
-            p.period.basis if p.period else None, p.encoding, p.delimiter, p.read_method, p.header_line,
-            json.dumps(p.columns), json.dumps(p.notes), result.rows, result.loaded, result.rejected,
-            result.skipped, json.dumps(result.skipped_kinds), result.amount_loaded,
+            p.period.start if p.period else None,
+            p.period.end if p.period else None,
+            p.period.basis if p.period else None,
+            p.encoding,
+            p.delimiter,
+            p.read_method,
+            p.header_line,
+            json.dumps(p.columns),
+            json.dumps(p.notes),
+            result.rows,
+            result.loaded,
+            result.rejected,
+            result.skipped,
+            json.dumps(result.skipped_kinds),
+            result.amount_loaded,
         ]
 
     def _replace_targets(self, p: PreparedFile) -> list[int]:
@@ -174,15 +237,16 @@ class Loader:
                     p.error = str(exc)
                     staged.remove(p)
             if staged:
-                batch = pl.concat([p.frame for p in staged if p.frame is not None], how="vertical").to_arrow()
+                batch = conform([p.frame for p in staged if p.frame is not None]).to_arrow()
                 with self.wh.registered("staged", batch):
-                    self.wh.execute(sql.typed_batch_sql("staged"))
-                self.wh.execute(sql.insert_spend_sql())
-                for sid, line, reason in self.wh.rows(sql.rejects_sql()):
-                    rejects.setdefault(sid, []).append((line, reason))
-                for sid, kind, n, amount in self.wh.rows(sql.outcome_counts_sql()):
-                    counts.setdefault(sid, {})[kind] = (n, amount or Decimal("0.00"))
-                self.wh.execute(f"DROP TABLE IF EXISTS {sql.TYPED_TABLE}")
+                    self.wh.execute(sql.insert_spend_sql("staged"))
+                    outcomes = self.wh.rows(sql.outcomes_sql("staged"))
+                for sid, status, n, amount, line in outcomes:
+                    kind = "reject" if status.startswith("reject:") else status
+                    if line is not None:
+                        rejects.setdefault(sid, []).append((line, status[len("reject:") :]))
+                    before = counts.setdefault(sid, {}).get(kind, (0, Decimal("0.00")))
+                    counts[sid][kind] = (before[0] + n, before[1] + (amount or Decimal("0.00")))
             source_rows = []
             reject_rows = []
             for item in group:
@@ -211,23 +275,27 @@ class Loader:
                 if res.loaded + res.rejected + res.skipped != res.rows:
                     raise AssertionError(f"{p.input.display}: lines do not add up ({res})")
                 for old in retire.get(p.source_id, []):
-                    for statement in sql.retire_source_sql():
-                        self.wh.execute(statement, {"old": old, "new": p.source_id})
+                    values = {"old": old, "new": p.source_id}
+                    for statement, names in sql.retire_source_sql():
+                        self.wh.execute(statement, {n: values[n] for n in names})
                 source_rows.append(self._source_row(p, res))
                 raw_line = p.raw_line or (lambda n: "")
-                reject_rows += [(p.source_id, line, reason, raw_line(line)) for line, reason in
-                                rejects.get(p.source_id, [])]
-                self.wh.execute(sql.drop_failed_attempts_sql(), [p.sha256])
+                reject_rows += [
+                    (p.source_id, line, reason, raw_line(line))
+                    for line, reason in rejects.get(p.source_id, [])
+                ]
                 results[id(item)] = res
-            self.wh.executemany(sql.insert_source_sql(), source_rows)
-            self.wh.executemany(sql.insert_rejects_sql(), reject_rows)
+            loaded_shas = [r[3] for r in source_rows if r[5] != "failed"]
+            if loaded_shas:
+                self.wh.execute(sql.drop_failed_attempts_sql(), [loaded_shas])
+            self._insert_rows("sources", sql.SOURCE_COLUMNS, SOURCE_SCHEMA, source_rows)
+            self._insert_rows("spend_rejects", sql.REJECT_COLUMNS, REJECT_SCHEMA, reject_rows)
         for item in group:
             if isinstance(item, Missing):
                 res = FileResult(file=item.path, sha256="", status="failed", error=item.error)
                 size = 0
             elif isinstance(item, Unchanged):
-                res = FileResult(file=item.input.display, sha256=item.sha256, status="unchanged",
-                                 source_id=item.source_id)
+                res = _unchanged_result(self.wh, item)
                 size = item.size
             else:
                 res = results[id(item)]
@@ -237,19 +305,23 @@ class Loader:
                 self.report(res, size)
 
 
-def _unchanged_details(wh: Warehouse, results: list[FileResult]) -> None:
-    """Fill in counts for files reported unchanged, from their earlier load."""
-    for r in results:
-        if r.status != "unchanged" or r.source_id is None:
-            continue
-        row = wh.one(
-            "SELECT council_code, rows, loaded, rejected, skipped, amount_loaded, skipped_kinds "
-            "FROM sources WHERE source_id = ?",
-            [r.source_id],
+def _unchanged_result(wh: Warehouse, item: Unchanged) -> FileResult:
+    """A file already loaded: its counts are those of the earlier load."""
+    res = FileResult(
+        file=item.input.display, sha256=item.sha256, status="unchanged", source_id=item.source_id
+    )
+    row = wh.one(
+        "SELECT s.council_code, c.name, s.rows, s.loaded, s.rejected, s.skipped, s.amount_loaded, "
+        "s.skipped_kinds FROM sources s LEFT JOIN councils c ON c.gss_code = s.council_code "
+        "WHERE s.source_id = ?",
+        [item.source_id],
+    )
+    if row:
+        res.council, res.council_name, res.rows, res.loaded, res.rejected, res.skipped, res.amount_loaded = (
+            row[:7]
         )
-        if row:
-            r.council, r.rows, r.loaded, r.rejected, r.skipped, r.amount_loaded = row[:6]
-            r.skipped_kinds = json.loads(row[6]) if row[6] else {}
+        res.skipped_kinds = json.loads(row[7]) if row[7] else {}
+    return res
 
 
 def ingest_paths(
@@ -268,7 +340,9 @@ def ingest_paths(
     files, missing = _inputs(paths)
     if on_start:
         on_start(len(files), sum(f.size for f in files))
-    loaded = {sha: sid for sha, sid in wh.rows("SELECT sha256, source_id FROM sources WHERE status = 'loaded'")}
+    loaded = {
+        sha: sid for sha, sid in wh.rows("SELECT sha256, source_id FROM sources WHERE status = 'loaded'")
+    }
     first_id = int(wh.scalar(sql.next_source_id_sql()))
     producer = _Producer(files, loaded, first_id, options)
     loader = Loader(wh, replace, commit_rows, report)
@@ -293,5 +367,4 @@ def ingest_paths(
             loader.commit(group)
     finally:
         producer.stop.set()
-    _unchanged_details(wh, loader.results)
     return IngestSummary(files=loader.results)

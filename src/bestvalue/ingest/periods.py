@@ -8,12 +8,11 @@ import re
 from dataclasses import dataclass
 
 MONTHS = {
-    name: i
-    for i in range(1, 13)
-    for name in (calendar.month_name[i].lower(), calendar.month_abbr[i].lower())
+    name: i for i in range(1, 13) for name in (calendar.month_name[i].lower(), calendar.month_abbr[i].lower())
 }
 MONTHS["sept"] = 9
 _MONTH_ALT = "|".join(sorted(MONTHS, key=len, reverse=True))
+MONTH_WORD = re.compile(rf"(?i)(?<![a-z])({_MONTH_ALT})(?![a-z])")
 
 
 @dataclass(frozen=True)
@@ -75,9 +74,8 @@ def parse_period(text: str) -> Period:
     if m := re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", s):
         d = dt.date(int(m[1]), int(m[2]), int(m[3]))
         return Period(d, d, "cli")
-    if m := re.fullmatch(r"(\d{4})-(\d{1,2})", s):
-        if 1 <= int(m[2]) <= 12:
-            return _month(int(m[1]), int(m[2]), "cli")
+    if (m := re.fullmatch(r"(\d{4})-(\d{1,2})", s)) and 1 <= int(m[2]) <= 12:
+        return _month(int(m[1]), int(m[2]), "cli")
     if m := re.fullmatch(r"(?i)(?:fy\s*)?(\d{4})\s*[/-]\s*(\d{2}|\d{4})", s):
         start = int(m[1])
         if int(m[2][-2:]) == (start + 1) % 100:
@@ -89,9 +87,7 @@ def parse_period(text: str) -> Period:
         return _months(int(m[1]), 3 * q - 2, int(m[1]), 3 * q, "cli")
     if m := re.fullmatch(r"(\d{4})", s):
         return _months(int(m[1]), 1, int(m[1]), 12, "cli")
-    raise PeriodError(
-        f"cannot read period {text!r}: use 2021-04, 2021-04..2021-06, 2021/22, 2021-Q2 or 2021"
-    )
+    raise PeriodError(f"cannot read period {text!r}: use 2021-04, 2021-04..2021-06, 2021/22, 2021-Q2 or 2021")
 
 
 _FY = re.compile(r"(?<!\d)(20\d{2})[-_/ ](\d{2})(?!\d)")

@@ -20,8 +20,8 @@ import polars as pl
 
 from bestvalue.ingest.columns import COUNCIL_FIELDS, TEXT_FIELDS
 from bestvalue.ingest.inputs import InputFile
-from bestvalue.ingest.layout import Layout, LayoutError, detect_layout, header_of, sample_records
-from bestvalue.ingest.periods import Period, month_end, period_code_months, period_from_text
+from bestvalue.ingest.layout import Layout, LayoutCache, LayoutError, detect_layout, header_of, sample_records
+from bestvalue.ingest.periods import MONTH_WORD, Period, month_end, period_code_months, period_from_text
 from bestvalue.ingest.reader import LINE, RawTable, read_csv_table, read_sheet_table, sheet_records
 from bestvalue.ingest.text import NotTextError, decode
 from bestvalue.ingest.values import day_first_votes, parse_date
@@ -29,8 +29,22 @@ from bestvalue.reference.councils import Council, resolve_council
 
 EARLIEST_DATE = dt.date(1995, 1, 1)
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
-CARD_FILE = re.compile(r"(?i)(p[\s_-]?card|purchas\w*[\s_-]?card|procurement[\s_-]?card|\bgpc\b|card[\s_-]?trans)")
-CARD_TRUE = {"yes", "y", "true", "1", "gpc", "p-card", "pcard", "p card", "card", "purchase card", "procurement card"}
+CARD_FILE = re.compile(
+    r"(?i)(p[\s_-]?card|purchas\w*[\s_-]?card|procurement[\s_-]?card|\bgpc\b|card[\s_-]?trans)"
+)
+CARD_TRUE = {
+    "yes",
+    "y",
+    "true",
+    "1",
+    "gpc",
+    "p-card",
+    "pcard",
+    "p card",
+    "card",
+    "purchase card",
+    "procurement card",
+}
 CARD_FALSE = {"no", "n", "false", "0", "bacs", "cheque", "invoice"}
 
 STAGED_SCHEMA: dict[str, Any] = {
@@ -128,6 +142,7 @@ def _periods_from_codes(
     codes = [v for v in values if period_code_months(v, fiscal=False) or period_code_months(v, fiscal=True)]
     mode = "calendar"
     if codes:
+
         def agreement(fiscal: bool) -> int:
             months = {period_code_months(v, fiscal) for v in codes}
             if dates:
@@ -193,8 +208,11 @@ def _resolve_councils(
         said = ", ".join(repr(u) for u in sorted(set(unresolved))[:3])
         raise PrepareError(
             "cannot tell which council published this file: "
-            + (f"its council column says {said}, which is not a known council name or code; " if said else
-               "it has no council column; ")
+            + (
+                f"its council column says {said}, which is not a known council name or code; "
+                if said
+                else "it has no council column; "
+            )
             + "pass --council CODE_OR_NAME"
         )
     text_expr = pl.coalesce([pl.col(c) for c in cols]) if cols else pl.lit(None, pl.String)
@@ -206,7 +224,9 @@ def _resolve_councils(
             )
         return pl.lit(dominant.gss_code), text_expr, dominant, notes
     per_col = [
-        pl.col(c).replace_strict(list(resolved), list(resolved.values()), default=None, return_dtype=pl.String)
+        pl.col(c).replace_strict(
+            list(resolved), list(resolved.values()), default=None, return_dtype=pl.String
+        )
         for c in cols
     ]
     code_expr = pl.coalesce([*per_col, pl.lit(dominant.gss_code)])
@@ -233,16 +253,18 @@ def _source_period(
                 return name_period
         lo, hi = min(d for d, _ in dates), max(d for d, _ in dates)
         return Period(lo.replace(day=1), month_end(hi), "payment_dates")
-    for line in layout.preamble:
+    # Title lines that name a month ("Jun-13") say more than ledger codes in query text.
+    named = [line for line in layout.preamble if MONTH_WORD.search(line)]
+    for line in named + [line for line in layout.preamble if line not in named]:
         p = period_from_text(line, "preamble")
         if p:
             return p
     return name_period
 
 
-def stage_frame(raw: RawTable, layout: Layout, inp: InputFile, source_id: int, options: Options) -> tuple[
-    pl.DataFrame, Council, Period | None, list[str]
-]:
+def stage_frame(
+    raw: RawTable, layout: Layout, inp: InputFile, source_id: int, options: Options
+) -> tuple[pl.DataFrame, Council, Period | None, list[str]]:
     """The staged frame (``STAGED_SCHEMA``) for one table."""
     frame = raw.frame
     fields = layout.fields
@@ -266,12 +288,15 @@ def stage_frame(raw: RawTable, layout: Layout, inp: InputFile, source_id: int, o
         notes.append("dates read month-first (mm/dd/yyyy): no day above 12 in the first position")
     date_col = f"c{fields['payment_date']}" if "payment_date" in fields else None
     if date_col and parsed:
-        date_expr = pl.col(date_col).replace_strict(list(parsed), list(parsed.values()), default=None,
-                                                    return_dtype=pl.Date)
+        date_expr = pl.col(date_col).replace_strict(
+            list(parsed), list(parsed.values()), default=None, return_dtype=pl.Date
+        )
     else:
         date_expr = pl.lit(None, pl.Date)
     if date_col and bad:
-        bad_expr = pl.col(date_col).replace_strict(list(bad), list(bad.values()), default=None, return_dtype=pl.String)
+        bad_expr = pl.col(date_col).replace_strict(
+            list(bad), list(bad.values()), default=None, return_dtype=pl.String
+        )
     else:
         bad_expr = pl.lit(None, pl.String)
 
@@ -298,40 +323,59 @@ def stage_frame(raw: RawTable, layout: Layout, inp: InputFile, source_id: int, o
     if period_col and row_periods:
         keys = list(row_periods)
         start_expr = pl.coalesce(
-            pl.col(period_col).replace_strict(keys, [p[0] for p in row_periods.values()], default=None,
-                                              return_dtype=pl.Date), src_start)
+            pl.col(period_col).replace_strict(
+                keys, [p[0] for p in row_periods.values()], default=None, return_dtype=pl.Date
+            ),
+            src_start,
+        )
         end_expr = pl.coalesce(
-            pl.col(period_col).replace_strict(keys, [p[1] for p in row_periods.values()], default=None,
-                                              return_dtype=pl.Date), src_end)
-        basis_expr = pl.when(pl.col(period_col).is_in(keys)).then(pl.lit(basis)).otherwise(pl.lit("source_period"))
+            pl.col(period_col).replace_strict(
+                keys, [p[1] for p in row_periods.values()], default=None, return_dtype=pl.Date
+            ),
+            src_end,
+        )
+        basis_expr = (
+            pl.when(pl.col(period_col).is_in(keys)).then(pl.lit(basis)).otherwise(pl.lit("source_period"))
+        )
     else:
         start_expr, end_expr, basis_expr = src_start, src_end, pl.lit("source_period")
 
     # Purchase cards.
     card_default = bool(CARD_FILE.search(inp.name)) or "merchant_category" in fields
     if "purchase_card" in fields:
-        flags = {v: f for v in _distinct(frame, f"c{fields['purchase_card']}") if (f := _card_flag(v)) is not None}
-        card_expr = pl.col(f"c{fields['purchase_card']}").replace_strict(
-            list(flags), list(flags.values()), default=card_default, return_dtype=pl.Boolean
-        ) if flags else pl.lit(card_default)
+        flags = {
+            v: f for v in _distinct(frame, f"c{fields['purchase_card']}") if (f := _card_flag(v)) is not None
+        }
+        card_expr = (
+            pl.col(f"c{fields['purchase_card']}").replace_strict(
+                list(flags), list(flags.values()), default=card_default, return_dtype=pl.Boolean
+            )
+            if flags
+            else pl.lit(card_default)
+        )
     else:
         card_expr = pl.lit(card_default)
 
     # Unmapped columns that hold anything go to ``extra`` as JSON.
     extra_cols = [i for i in layout.extras() if frame.get_column(f"c{i}").null_count() < frame.height]
     if extra_cols:
-        extra_expr = pl.struct([pl.col(f"c{i}").alias(layout.headers[i]) for i in extra_cols]).struct.json_encode()
+        extra_expr = pl.struct(
+            [pl.col(f"c{i}").alias(layout.headers[i]) for i in extra_cols]
+        ).struct.json_encode()
     else:
         extra_expr = pl.lit(None, pl.String)
 
-    header_checks = [
-        col(f) == layout.headers[fields[f]] for f in ("amount", "payment_date") if f in fields
-    ]
+    header_checks = [col(f) == layout.headers[fields[f]] for f in ("amount", "payment_date") if f in fields]
     data_cols = [c for c in frame.columns if c != LINE]
+    optional = [
+        pl.col(f"c{fields[f]}").alias(name)
+        for f, name in (("irrecoverable_vat", "irrecoverable_vat_raw"), *((t, t) for t in TEXT_FIELDS))
+        if f in fields
+    ]
     staged = frame.select(
         pl.lit(source_id, pl.Int32).alias("source_id"),
         pl.col(LINE).cast(pl.Int32).alias("source_line"),
-        council_expr.cast(pl.String).alias("council_code"),
+        council_expr.alias("council_code"),
         council_text.alias("council_text"),
         date_expr.alias("payment_date"),
         bad_expr.alias("payment_date_text"),
@@ -339,23 +383,44 @@ def stage_frame(raw: RawTable, layout: Layout, inp: InputFile, source_id: int, o
         end_expr.alias("period_end"),
         basis_expr.alias("date_basis"),
         col("amount").alias("amount_raw"),
-        col("irrecoverable_vat").alias("irrecoverable_vat_raw"),
-        *(col(f).alias(f) for f in TEXT_FIELDS),
+        *optional,
         card_expr.alias("is_purchase_card"),
         extra_expr.alias("extra"),
         pl.sum_horizontal([pl.col(c).is_not_null() for c in data_cols]).cast(pl.Int32).alias("n_cells"),
-        (pl.any_horizontal(header_checks).fill_null(False) if header_checks else pl.lit(False)).alias("header_like"),
+        (pl.any_horizontal(header_checks).fill_null(False) if header_checks else pl.lit(False)).alias(
+            "header_like"
+        ),
     )
-    return staged.cast(STAGED_SCHEMA), council, period, notes
+    return staged, council, period, notes
 
 
-def _csv_tables(data: bytes, inp: InputFile, siblings: Callable[[InputFile, int], list[tuple[str, list[str]]]] | None,
-                prepared: PreparedFile) -> tuple[RawTable, Layout]:
+def conform(frames: list[pl.DataFrame]) -> pl.DataFrame:
+    """Staged frames of several files as one frame with every ``STAGED_SCHEMA`` column, in order."""
+    batch = pl.concat(frames, how="diagonal_relaxed") if len(frames) > 1 else frames[0]
+    missing = [
+        pl.lit(None, dtype).alias(name) for name, dtype in STAGED_SCHEMA.items() if name not in batch.columns
+    ]
+    if missing:
+        batch = batch.with_columns(missing)
+    return batch.select(pl.col(name).cast(dtype) for name, dtype in STAGED_SCHEMA.items())
+
+
+def _csv_tables(
+    data: bytes,
+    inp: InputFile,
+    siblings: Callable[[InputFile, int], list[tuple[str, list[str]]]] | None,
+    prepared: PreparedFile,
+    cache: LayoutCache | None,
+) -> tuple[RawTable, Layout]:
     decoded = decode(data)
     prepared.encoding = decoded.encoding
     text = decoded.data.decode("utf-8")
-    delimiter, records = sample_records(text)
-    layout = detect_layout(records, delimiter, (lambda w: siblings(inp, w)) if siblings else None)
+    layout = cache.lookup(text) if cache is not None else None
+    if layout is None:
+        delimiter, records = sample_records(text)
+        layout = detect_layout(records, delimiter, (lambda w: siblings(inp, w)) if siblings else None)
+        if cache is not None:
+            cache.remember(text, layout)
     raw = read_csv_table(decoded.data, text, layout)
     prepared.raw_line = _line_reader(text)
     return raw, layout
@@ -405,6 +470,7 @@ def prepare_file(
     options: Options,
     siblings: Callable[[InputFile, int], list[tuple[str, list[str]]]] | None = None,
     data: bytes | None = None,
+    cache: LayoutCache | None = None,
 ) -> PreparedFile:
     """Read, lay out and stage one file. Never raises for bad input: the reason is in ``error``."""
     if data is None:
@@ -414,7 +480,7 @@ def prepare_file(
         if inp.suffix in SPREADSHEET_SUFFIXES:
             raw, layout = _sheet_tables(data, prepared)
         else:
-            raw, layout = _csv_tables(data, inp, siblings, prepared)
+            raw, layout = _csv_tables(data, inp, siblings, prepared, cache)
         frame, council, period, notes = stage_frame(raw, layout, inp, source_id, options)
     except (LayoutError, PrepareError, NotTextError, UnicodeDecodeError) as exc:
         prepared.error = str(exc)

@@ -121,7 +121,9 @@ def source_detail(wh: Warehouse, source_id: int, limit: int = 100) -> SourceDeta
         return None
     return SourceDetail(
         source=_source(rows[0]),
-        reject_reasons=[RejectReason(reason=r, lines=n) for r, n in wh.rows(sql.reject_reasons_sql(), [source_id])],
+        reject_reasons=[
+            RejectReason(reason=r, lines=n) for r, n in wh.rows(sql.reject_reasons_sql(), [source_id])
+        ],
         rejects=[
             RejectRow(source_line=line, reason=reason, raw_text=raw)
             for line, reason, raw in wh.rows(sql.reject_sample_sql(), [source_id, limit])

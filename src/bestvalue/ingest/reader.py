@@ -87,9 +87,25 @@ def _polars_read(body: bytes, ncols: int, delimiter: str) -> pl.DataFrame | None
             quote_char='"',
             truncate_ragged_lines=False,
             raise_if_empty=False,
+            missing_columns="insert",
         )
     except (pl.exceptions.ComputeError, pl.exceptions.SchemaError, pl.exceptions.ShapeError):
         return None
+
+
+SLACK_COLUMNS = 3  # room for trailing delimiters and stray extra fields on the fast path
+
+
+def _trim_slack(frame: pl.DataFrame, layout: Layout) -> pl.DataFrame:
+    """Drop the slack columns nobody used; name the ones that hold values."""
+    names = column_names(layout.ncols + SLACK_COLUMNS)
+    used = layout.ncols
+    for i in range(layout.ncols, len(names)):
+        if frame.get_column(names[i]).null_count() < frame.height:
+            used = i + 1
+    if used > layout.ncols:
+        layout.headers = layout.headers + [f"column_{i + 1}" for i in range(layout.ncols, used)]
+    return frame.drop(names[used:]) if used < len(names) else frame
 
 
 def read_csv_table(data: bytes, text: str, layout: Layout) -> RawTable:
@@ -101,12 +117,14 @@ def read_csv_table(data: bytes, text: str, layout: Layout) -> RawTable:
         body = data[offset:] if offset else data
         if _quotes_balanced(body):
             expected = _line_count(body)
-            frame = _polars_read(body, ncols, layout.delimiter) if expected else None
-            if frame is not None and frame.height == expected:
-                frame = frame.with_columns(pl.int_range(first_line + 1, first_line + 1 + frame.height).alias(LINE))
-                return RawTable(frame, layout.header_records + expected, layout.header_records, "polars")
             if expected == 0:
                 return RawTable(_empty(ncols), layout.header_records, layout.header_records, "polars")
+            frame = _polars_read(body, ncols + SLACK_COLUMNS, layout.delimiter)
+            if frame is not None and frame.height == expected:
+                frame = _trim_slack(frame, layout).with_columns(
+                    pl.int_range(first_line + 1, first_line + 1 + frame.height).alias(LINE)
+                )
+                return RawTable(frame, layout.header_records + expected, layout.header_records, "polars")
     return _read_csv_slow(text, layout)
 
 

@@ -15,7 +15,6 @@ AMOUNT_PATTERN = r"^(\()?([+-])?([0-9.,]+(?:E[+-]?[0-9]+)?)(-)?(\))?(CR|DR)?$"
 AMOUNT_CORE = r"(\d+(\.\d*)?|\.\d+)(E[+-]?\d+)?"
 ZERO_WORDS_SQL = "('NIL', '-', '–', 'N/A', 'NA')"
 TOTAL_LABEL = r"^\s*(grand\s+|sub[\s-]*)?totals?\b.*$"
-TYPED_TABLE = "ingest_typed"
 
 
 def _q(text: str) -> str:
@@ -31,9 +30,7 @@ def amount_from_cleaned(clean: str) -> str:
     """DECIMAL(18,2) from cleaned amount text, or NULL; mirrors ``values.parse_amount``."""
     g = f"regexp_extract({clean}, {_q(AMOUNT_PATTERN)}, ['open', 'sign', 'num', 'trail', 'close', 'crdr'])"
     num = f"replace(({g}).num, ',', '')"
-    negative = (
-        f"(({g}).open <> '' OR ({g}).sign = '-' OR ({g}).trail = '-' OR ({g}).crdr = 'CR')"
-    )
+    negative = f"(({g}).open <> '' OR ({g}).sign = '-' OR ({g}).trail = '-' OR ({g}).crdr = 'CR')"
     return f"""CASE
         WHEN {clean} IS NULL OR {clean} = '' THEN NULL
         WHEN {clean} IN {ZERO_WORDS_SQL} THEN CAST(0 AS DECIMAL(18, 2))
@@ -71,21 +68,20 @@ def capital_revenue_expr(col: str) -> str:
     END"""
 
 
-def typed_batch_sql(staged: str = "staged") -> str:
-    """Create the temporary table of typed records with each record's ``status``."""
+def typed_records_sql(staged: str = "staged") -> str:
+    """A query over the staged batch: every record typed, with its ``status``."""
     text_cols = ",\n        ".join(
         f"{capital_revenue_expr(f) if f == 'capital_revenue' else _text(f)} AS {f}" for f in TEXT_FIELDS
     )
     return f"""
-CREATE OR REPLACE TEMP TABLE {TYPED_TABLE} AS
 WITH typed AS (
     SELECT
         source_id, source_line, council_code, council_text, payment_date, payment_date_text,
         period_start, period_end,
         CASE WHEN payment_date IS NOT NULL THEN 'payment_date' ELSE date_basis END AS date_basis,
         amount_raw,
-        {amount_expr('amount_raw')} AS amount,
-        {amount_expr('irrecoverable_vat_raw')} AS irrecoverable_vat,
+        {amount_expr("amount_raw")} AS amount,
+        {amount_expr("irrecoverable_vat_raw")} AS irrecoverable_vat,
         irrecoverable_vat_raw,
         {text_cols},
         is_purchase_card,
@@ -109,7 +105,8 @@ SELECT *,
             THEN 'reject:irrecoverable VAT not a number: ' || irrecoverable_vat_raw
         WHEN payment_date_text IS NOT NULL THEN 'reject:' || payment_date_text
         WHEN period_start IS NULL THEN 'reject:no payment date, and no period for the file (use --period)'
-        WHEN council_code IS NULL THEN 'reject:council not identified from ' || coalesce(council_text, 'nothing')
+        WHEN council_code IS NULL
+            THEN 'reject:council not identified from ' || coalesce(council_text, 'nothing')
         ELSE 'ok'
     END AS status
 FROM typed
@@ -117,55 +114,81 @@ FROM typed
 
 
 SPEND_COLUMNS = (
-    "spend_id", "source_id", "source_line", "council_code", "payment_date", "period_start", "period_end",
-    "date_basis", "amount", "irrecoverable_vat", *TEXT_FIELDS, "is_purchase_card", "extra",
+    "spend_id",
+    "source_id",
+    "source_line",
+    "council_code",
+    "payment_date",
+    "period_start",
+    "period_end",
+    "date_basis",
+    "amount",
+    "irrecoverable_vat",
+    *TEXT_FIELDS,
+    "is_purchase_card",
+    "extra",
 )
 
 
-def insert_spend_sql() -> str:
+def insert_spend_sql(staged: str = "staged") -> str:
+    """Insert the batch's loadable records into ``spend``."""
     cols = ", ".join(SPEND_COLUMNS)
     select = ", ".join(
         "(CAST(source_id AS BIGINT) << 32) + source_line" if c == "spend_id" else c for c in SPEND_COLUMNS
     )
-    return f"INSERT INTO spend ({cols}) SELECT {select} FROM {TYPED_TABLE} WHERE status = 'ok'"
-
-
-def rejects_sql() -> str:
-    """Rejected records (source, line, reason) for the loader to attach their raw text."""
     return (
-        f"SELECT source_id, source_line, substr(status, 8) AS reason FROM {TYPED_TABLE} "
-        "WHERE status LIKE 'reject:%' ORDER BY source_id, source_line"
+        f"INSERT INTO spend ({cols}) SELECT {select} FROM ({typed_records_sql(staged)}) WHERE status = 'ok'"
     )
 
 
-def outcome_counts_sql() -> str:
-    """Per source: records by status kind, and the pounds loaded."""
+def outcomes_sql(staged: str = "staged") -> str:
+    """Per source: records by status (rejects keep their reason and line), and pounds loaded.
+
+    Loaded and skipped records are counted; each rejected record is its own row so the loader
+    can quote its raw text."""
     return f"""
-SELECT source_id,
-    CASE WHEN status LIKE 'reject:%' THEN 'reject' ELSE status END AS kind,
-    count(*) AS n,
-    sum(CASE WHEN status = 'ok' THEN amount END) AS amount
-FROM {TYPED_TABLE}
+SELECT source_id, status, count(*) AS n, sum(CASE WHEN status = 'ok' THEN amount END) AS amount,
+    CASE WHEN status LIKE 'reject:%' THEN source_line END AS reject_line
+FROM ({typed_records_sql(staged)})
 GROUP BY ALL
+ORDER BY source_id, reject_line
 """
 
 
-def insert_rejects_sql() -> str:
-    return "INSERT INTO spend_rejects (source_id, source_line, reason, raw_text) VALUES (?, ?, ?, ?)"
+REJECT_COLUMNS = ("source_id", "source_line", "reason", "raw_text")
+
+
+def insert_from_sql(table: str, columns: tuple[str, ...], view: str) -> str:
+    """Insert every row of a registered view into ``table`` by column name."""
+    cols = ", ".join(columns)
+    return f"INSERT INTO {table} ({cols}) SELECT {cols} FROM {view}"
 
 
 SOURCE_COLUMNS = (
-    "source_id", "file_name", "path", "sha256", "bytes", "status", "error", "council_code", "period_start",
-    "period_end", "period_basis", "encoding", "delimiter", "read_method", "header_line", "columns", "notes",
-    "rows", "loaded", "rejected", "skipped", "skipped_kinds", "amount_loaded",
+    "source_id",
+    "file_name",
+    "path",
+    "sha256",
+    "bytes",
+    "status",
+    "error",
+    "council_code",
+    "period_start",
+    "period_end",
+    "period_basis",
+    "encoding",
+    "delimiter",
+    "read_method",
+    "header_line",
+    "columns",
+    "notes",
+    "rows",
+    "loaded",
+    "rejected",
+    "skipped",
+    "skipped_kinds",
+    "amount_loaded",
 )
-
-
-def insert_source_sql() -> str:
-    return (
-        f"INSERT INTO sources ({', '.join(SOURCE_COLUMNS)}) "
-        f"VALUES ({', '.join(['?'] * len(SOURCE_COLUMNS))})"
-    )
 
 
 def loaded_sha_sql() -> str:
@@ -181,17 +204,18 @@ ORDER BY (file_name = ?) DESC, source_id
 """
 
 
-def retire_source_sql() -> list[str]:
-    """Statements (each taking the old source id, then the new id) that retire a replaced file."""
+def retire_source_sql() -> list[tuple[str, tuple[str, ...]]]:
+    """Statements that retire a replaced file, each with the names of the parameters it takes."""
     return [
-        "DELETE FROM spend WHERE source_id = $old",
-        "DELETE FROM spend_rejects WHERE source_id = $old",
-        "UPDATE sources SET status = 'replaced', replaced_by = $new WHERE source_id = $old",
+        ("DELETE FROM spend WHERE source_id = $old", ("old",)),
+        ("DELETE FROM spend_rejects WHERE source_id = $old", ("old",)),
+        ("UPDATE sources SET status = 'replaced', replaced_by = $new WHERE source_id = $old", ("old", "new")),
     ]
 
 
 def drop_failed_attempts_sql() -> str:
-    return "DELETE FROM sources WHERE sha256 = ? AND status = 'failed'"
+    """Forget earlier failed attempts at files now loaded (takes a list of sha256)."""
+    return "DELETE FROM sources WHERE status = 'failed' AND list_contains(?, sha256)"
 
 
 def next_source_id_sql() -> str:

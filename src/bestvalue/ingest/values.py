@@ -87,7 +87,9 @@ DAY_FIRST_FORMATS = (
     "%d.%m.%Y",
     "%d.%m.%y",
 )
-MONTH_FIRST_FORMATS = tuple(f.replace("%d", "%D").replace("%m", "%d").replace("%D", "%m") for f in DAY_FIRST_FORMATS)
+MONTH_FIRST_FORMATS = tuple(
+    f.replace("%d", "%D").replace("%m", "%d").replace("%D", "%m") for f in DAY_FIRST_FORMATS
+)
 NAMED_MONTH_FORMATS = (
     "%d-%b-%y",
     "%d-%b-%Y",

@@ -16,8 +16,27 @@ from importlib import resources
 GSS_RE = re.compile(r"\b([ENSWK]\d{8})\b", re.IGNORECASE)
 URI_SLUG_RE = re.compile(r"opendatacommunities\.org/id/([a-z-]+)/([a-z0-9-]+)", re.IGNORECASE)
 _WORDS_TO_DROP = {
-    "council", "borough", "metropolitan", "district", "city", "county", "of", "the", "royal",
-    "london", "mbc", "mdc", "bc", "cc", "dc", "lbc", "rbc", "smbc", "ua", "authority", "corporation",
+    "council",
+    "borough",
+    "metropolitan",
+    "district",
+    "city",
+    "county",
+    "of",
+    "the",
+    "royal",
+    "london",
+    "mbc",
+    "mdc",
+    "bc",
+    "cc",
+    "dc",
+    "lbc",
+    "rbc",
+    "smbc",
+    "ua",
+    "authority",
+    "corporation",
 }
 
 

@@ -78,7 +78,7 @@ CREATE TABLE spend (
     invoice_number VARCHAR,
     is_purchase_card BOOLEAN NOT NULL DEFAULT false,
     merchant_category VARCHAR,
-    extra JSON                           -- unmapped published columns, header -> value
+    extra VARCHAR                        -- JSON object: unmapped published columns, header -> value
 );
 
 -- Lines that look like data but could not be loaded.
