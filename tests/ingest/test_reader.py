@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from pathlib import Path
 
 from bestvalue.engine import Warehouse
 from bestvalue.ingest.inputs import bytes_input
@@ -126,3 +127,31 @@ def test_binary_and_empty_files_fail_with_a_reason(warehouse: Warehouse, tmp_pat
     assert results["c.csv"].status == "failed" and "amount" in (results["c.csv"].error or "")
     failed = warehouse.scalar("SELECT count(*) FROM sources WHERE status = 'failed'")
     assert failed == 3
+
+
+def test_spreadsheets_read_like_csv(warehouse: Warehouse, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A workbook built from the real Salford excerpt: a title sheet, then the data sheet."""
+    import csv
+
+    from openpyxl import Workbook
+
+    fixture = Path(__file__).resolve().parents[1] / "fixtures" / "spend" / "salford_2018-04_two_row_header.csv"
+    rows = list(csv.reader(fixture.read_text(encoding="utf-8").splitlines()))
+    wb = Workbook()
+    notes = wb.active
+    notes.title = "Notes"
+    notes.append(["Spend over £500, published under the Open Government Licence"])
+    data = wb.create_sheet("Spend")
+    for row in rows[:2]:
+        data.append(row)
+    for row in rows[2:]:
+        day = dt.date.fromisoformat(row[1])
+        data.append([row[0], day, row[2], float(row[3]), float(row[4]), float(row[5]), *row[6:]])
+    path = tmp_path / "salford-2018-04.xlsx"
+    wb.save(path)
+    result = ingest_paths(warehouse, [path], Options()).files[0]
+    assert result.status == "loaded", result.error
+    assert (result.loaded, result.skipped_kinds) == (4, {"header": 2, "other_sheet": 1})
+    got = warehouse.rows("SELECT source_line, payment_date, amount, supplier_name FROM spend ORDER BY 1")
+    assert got[0] == (3, dt.date(2018, 4, 2), Decimal("3540.00"), "Adobe Creative Cloud")
+    assert got[-1] == (6, dt.date(2018, 4, 3), Decimal("441.68"), "Central Power Services Ltd")
