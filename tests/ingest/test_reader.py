@@ -135,7 +135,9 @@ def test_spreadsheets_read_like_csv(warehouse: Warehouse, tmp_path) -> None:  # 
 
     from openpyxl import Workbook
 
-    fixture = Path(__file__).resolve().parents[1] / "fixtures" / "spend" / "salford_2018-04_two_row_header.csv"
+    fixture = (
+        Path(__file__).resolve().parents[1] / "fixtures" / "spend" / "salford_2018-04_two_row_header.csv"
+    )
     rows = list(csv.reader(fixture.read_text(encoding="utf-8").splitlines()))
     wb = Workbook()
     notes = wb.active
@@ -155,3 +157,15 @@ def test_spreadsheets_read_like_csv(warehouse: Warehouse, tmp_path) -> None:  # 
     got = warehouse.rows("SELECT source_line, payment_date, amount, supplier_name FROM spend ORDER BY 1")
     assert got[0] == (3, dt.date(2018, 4, 2), Decimal("3540.00"), "Adobe Creative Cloud")
     assert got[-1] == (6, dt.date(2018, 4, 3), Decimal("441.68"), "Central Power Services Ltd")
+
+
+def test_empty_card_flag_falls_back_to_the_file_default() -> None:
+    text = (
+        "Body Name,Payment Date,Supplier Name,Amount,Procurement Card\n"
+        "Trafford Council,01/04/2021,ACME LTD,10.00,Yes\n"
+        "Trafford Council,01/04/2021,BETA LTD,20.00,\n"
+        "Trafford Council,01/04/2021,GAMMA LTD,30.00,No\n"
+    )
+    p = prepared(text)
+    assert p.frame is not None
+    assert p.frame.get_column("is_purchase_card").to_list() == [True, False, False]

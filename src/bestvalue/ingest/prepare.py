@@ -347,9 +347,9 @@ def stage_frame(
             v: f for v in _distinct(frame, f"c{fields['purchase_card']}") if (f := _card_flag(v)) is not None
         }
         card_expr = (
-            pl.col(f"c{fields['purchase_card']}").replace_strict(
-                list(flags), list(flags.values()), default=card_default, return_dtype=pl.Boolean
-            )
+            pl.col(f"c{fields['purchase_card']}")
+            .replace_strict(list(flags), list(flags.values()), default=card_default, return_dtype=pl.Boolean)
+            .fill_null(card_default)
             if flags
             else pl.lit(card_default)
         )
