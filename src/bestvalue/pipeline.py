@@ -1,4 +1,5 @@
-"""The steps that follow ingest, in data-flow order: suppliers → classify → (analytics is on demand).
+"""The steps that follow ingest, in data-flow order: suppliers → contract suppliers → classify
+(analytics runs on demand).
 
 Each capability adds its step here once it exists; ``bestvalue demo`` and ``bestvalue pipeline``
 run them all. A step takes the open warehouse and returns a short summary line.
@@ -16,9 +17,10 @@ Step = Callable[[Warehouse], str]
 def steps() -> list[tuple[str, Step]]:
     """The post-ingest steps, in order."""
     from bestvalue.classify.step import classify_step
+    from bestvalue.contracts.suppliers import link_step
     from bestvalue.suppliers.step import resolve_step
 
-    return [("suppliers", resolve_step), ("classify", classify_step)]
+    return [("suppliers", resolve_step), ("contracts", link_step), ("classify", classify_step)]
 
 
 def run_steps(wh: Warehouse, report: Callable[[str, str], None] | None = None) -> list[tuple[str, str]]:

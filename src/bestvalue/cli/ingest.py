@@ -138,7 +138,7 @@ def ingest(
     if paths and str(paths[0]) == "contracts":
         from bestvalue.cli.contracts import ingest_contracts_command
 
-        ingest_contracts_command(paths[1:], db, as_json)
+        ingest_contracts_command(paths[1:], db, as_json, council)
         return
     if paths and str(paths[0]) == "spend":
         paths = paths[1:]

@@ -62,9 +62,11 @@ class Warehouse:
             raise WarehouseError(f"{exc}\n-- in statement:\n{sql}") from exc
 
     def one(self, sql: str, params: Sequence[Any] | dict[str, Any] | None = None) -> Row | None:
-        """Run a query and return its first row, or ``None``."""
+        """Run a query and return its first row, or ``None`` (for queries with small results:
+        the whole result is fetched so that no open result blocks the next statement)."""
         try:
-            return self._con.execute(sql, params).fetchone()
+            rows = self._con.execute(sql, params).fetchall()
+            return rows[0] if rows else None
         except duckdb.Error as exc:
             raise WarehouseError(f"{exc}\n-- in statement:\n{sql}") from exc
 

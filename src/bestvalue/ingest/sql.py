@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from bestvalue.ingest.columns import TEXT_FIELDS
 
-AMOUNT_PATTERN = r"^(\()?([+-])?([0-9.,]+(?:E[+-]?[0-9]+)?)(-)?(\))?(CR|DR)?$"
+AMOUNT_PATTERN = r"^(\()?([+-])?([0-9.]+(?:E[+-]?[0-9]+)?)(-)?(\))?(CR|DR)?$"
 AMOUNT_CORE = r"(\d+(\.\d*)?|\.\d+)(E[+-]?\d+)?"
 ZERO_WORDS_SQL = "('NIL', '-', '–', 'N/A', 'NA')"
 TOTAL_LABEL = r"^\s*(grand\s+|sub[\s-]*)?totals?\b.*$"
@@ -22,14 +22,14 @@ def _q(text: str) -> str:
 
 
 def amount_cleaned(col: str) -> str:
-    """Upper-cased text with currency marks and all whitespace removed."""
-    return f"regexp_replace(upper({col}), '£|GBP|\\s', '', 'g')"
+    """Upper-cased text with currency marks, thousands commas and all whitespace removed."""
+    return f"regexp_replace(upper({col}), '£|GBP|,|\\s', '', 'g')"
 
 
 def amount_from_cleaned(clean: str) -> str:
     """DECIMAL(18,2) from cleaned amount text, or NULL; mirrors ``values.parse_amount``."""
     g = f"regexp_extract({clean}, {_q(AMOUNT_PATTERN)}, ['open', 'sign', 'num', 'trail', 'close', 'crdr'])"
-    num = f"replace(({g}).num, ',', '')"
+    num = f"({g}).num"
     negative = f"(({g}).open <> '' OR ({g}).sign = '-' OR ({g}).trail = '-' OR ({g}).crdr = 'CR')"
     return f"""CASE
         WHEN {clean} IS NULL OR {clean} = '' THEN NULL

@@ -15,8 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 MAX_AMOUNT = Decimal("9999999999999999.99")  # DECIMAL(18,2)
 ZERO_WORDS = frozenset({"NIL", "-", "–", "N/A", "NA"})
 _AMOUNT_CORE = re.compile(r"(\d+(\.\d*)?|\.\d+)(E[+-]?\d+)?")
-_CURRENCY = re.compile(r"£|GBP|\u00a3")
-_SPACES = re.compile(r"\s+")
+_NOISE = re.compile(r"£|GBP|\u00a3|,|\s+")
 
 
 class AmountError(ValueError):
@@ -26,12 +25,14 @@ class AmountError(ValueError):
 def parse_amount(text: str | None) -> Decimal | None:
     """``"£1,234.50"`` → 1234.50; ``"(12.00)"``, ``"12.00-"``, ``"12.00 CR"`` → -12.00.
 
+    Pound signs, "GBP", thousands commas and spaces are dropped first.
+
     Empty text gives ``None``; ``"nil"`` and a lone dash give zero; anything else that is not
     a number raises :class:`AmountError`. Values are rounded half away from zero to pence.
     """
     if text is None:
         return None
-    s = _SPACES.sub("", _CURRENCY.sub("", text.upper()))
+    s = _NOISE.sub("", text.upper())
     if s == "":
         return None
     if s in ZERO_WORDS:
@@ -49,7 +50,6 @@ def parse_amount(text: str | None) -> Decimal | None:
         negative, s = True, s[1:]
     elif s.startswith("+"):
         s = s[1:]
-    s = s.replace(",", "")
     if not _AMOUNT_CORE.fullmatch(s):
         raise AmountError(f"not an amount: {text!r}")
     try:
