@@ -1,5 +1,5 @@
-"""The steps that follow ingest, in data-flow order: suppliers → contract suppliers → classify
-(analytics runs on demand).
+"""The steps that follow ingest, in data-flow order: suppliers → contract suppliers → classify →
+the stored copy analytics reads (insights themselves run on demand).
 
 Each capability adds its step here once it exists; ``bestvalue demo`` and ``bestvalue pipeline``
 run them all. A step takes the open warehouse and returns a short summary line.
@@ -16,11 +16,17 @@ Step = Callable[[Warehouse], str]
 
 def steps() -> list[tuple[str, Step]]:
     """The post-ingest steps, in order."""
+    from bestvalue.analytics.refresh import refresh_step
     from bestvalue.classify.step import classify_step
     from bestvalue.contracts.suppliers import link_step
     from bestvalue.suppliers.step import resolve_step
 
-    return [("suppliers", resolve_step), ("contracts", link_step), ("classify", classify_step)]
+    return [
+        ("suppliers", resolve_step),
+        ("contracts", link_step),
+        ("classify", classify_step),
+        ("analytics", refresh_step),
+    ]
 
 
 def run_steps(wh: Warehouse, report: Callable[[str, str], None] | None = None) -> list[tuple[str, str]]:
