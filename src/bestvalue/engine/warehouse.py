@@ -78,7 +78,7 @@ class Warehouse:
     def arrow(self, sql: str, params: Sequence[Any] | dict[str, Any] | None = None) -> Any:
         """Run a query and return a ``pyarrow.Table``."""
         try:
-            return self._con.execute(sql, params).to_arrow_table()
+            return self._con.sql(sql, params=params).to_arrow_table()
         except duckdb.Error as exc:
             raise WarehouseError(f"{exc}\n-- in statement:\n{sql}") from exc
 
