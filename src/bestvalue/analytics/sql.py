@@ -146,7 +146,7 @@ def ict_category_of_sql() -> str:
 # -- evidence ---------------------------------------------------------------------------------
 EVIDENCE_COLUMNS = """
     e.spend_id, e.council_code, e.spend_date, e.financial_year, e.amount, e.supplier_id, e.supplier,
-    CASE WHEN e.payee_kind IN ('individual', 'redacted') THEN NULL ELSE e.published_supplier END
+    CASE WHEN e.payee_kind IN ('individual', 'redacted', 'unknown') THEN NULL ELSE e.published_supplier END
         AS published_supplier,
     e.department, e.expense_type, e.description, e.invoice_number, e.transaction_number,
     e.proclass_code, e.ict_category,
@@ -403,7 +403,7 @@ def supplier_names_sql() -> str:
 SELECT published_supplier, count(*) AS n
 FROM spend_enriched
 WHERE supplier_id = ? AND published_supplier IS NOT NULL
-  AND coalesce(payee_kind, 'supplier') NOT IN ('individual', 'redacted')
+  AND coalesce(payee_kind, 'supplier') NOT IN ('individual', 'redacted', 'unknown')
 GROUP BY published_supplier ORDER BY n DESC, published_supplier LIMIT ?
 """
 

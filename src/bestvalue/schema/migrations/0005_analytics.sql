@@ -72,13 +72,14 @@ SELECT
     ss.method AS supplier_method,
     ss.confidence AS supplier_confidence,
     CASE
-        WHEN ss.payee_kind IN ('individual', 'redacted') THEN NULL
+        WHEN ss.payee_kind IN ('individual', 'redacted', 'unknown') THEN NULL
         WHEN ss.spend_id IS NOT NULL THEN ss.supplier_id
         WHEN nullif(trim(s.supplier_name), '') IS NOT NULL
             THEN 'name:' || lower(regexp_replace(trim(s.supplier_name), '\s+', ' ', 'g'))
     END AS supplier_id,
     CASE
         WHEN ss.payee_kind IN ('individual', 'redacted') THEN 'Redacted or individual payee'
+        WHEN ss.payee_kind = 'unknown' THEN '(not stated)'
         WHEN sup.name IS NOT NULL THEN sup.name
         ELSE coalesce(nullif(trim(s.supplier_name), ''), '(not stated)')
     END AS supplier,

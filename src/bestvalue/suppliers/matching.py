@@ -1,0 +1,146 @@
+"""Fuzzy links between distinct normalised names, tuned for precision.
+
+Only two kinds of near-miss are accepted, because both are common in council data and rarely join
+two different organisations:
+
+* **typos**: the two keys have the same words except one pair that differs by one edit (a
+  transposition counts as one), both words at least 5 letters and starting with the same letter,
+  the same digits, one of the two words rare in the corpus (at most 2 distinct keys hold it), and
+  not both of them dictionary words or known names (``Johnson``/``Johnston``, ``Homes``/``Holmes``
+  stay apart; ``Greentech``/``Screentech`` too);
+* **truncation**: a name cut at its council's field width (the width where a spike of names end) is
+  a prefix of exactly one other key, of at least 15 characters and 2 words.
+
+Typo candidates come from exact signature blocks (see :func:`typo_links`); edit distances are
+computed by rapidfuzz in C.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from itertools import chain
+
+from rapidfuzz.distance import OSA
+from rapidfuzz.process import cdist
+
+from bestvalue.suppliers.rules import forenames, is_english, surnames
+
+MIN_COMPACT = 8  # shorter keys are never fuzzy-matched
+MIN_WORD = 5  # the differing words must be at least this long
+RARE = 2  # the typo word is held by at most this many distinct keys
+SMALL_BLOCK = 60  # blocks up to this size are compared in Python
+MIN_PREFIX = 15  # truncated keys shorter than this are not prefix-matched
+
+
+@dataclass(frozen=True, slots=True)
+class FuzzyLink:
+    a: int  # index into the keys list
+    b: int
+    score: float  # 0..1 similarity of the compact keys
+    detail: str  # human explanation
+
+
+def _known(word: str) -> bool:
+    return is_english(word) or word in forenames() or word in surnames()
+
+
+def typo_links(keys: list[str]) -> list[FuzzyLink]:
+    """Accepted typo links among distinct spaced keys (each key given once).
+
+    Blocking is exact for the rule: keys that differ in one word only share the signature "all
+    other words, the position, the first letter of that word", so each key is indexed once per
+    word of 5+ letters and only keys sharing a signature are compared.
+    """
+    split = [k.split() for k in keys]
+    freq: Counter[str] = Counter(chain.from_iterable(split))
+    blocks: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for i, key in enumerate(keys):
+        tokens = split[i]
+        if len(key) - len(tokens) + 1 < MIN_COMPACT:
+            continue
+        start = 0
+        for pos, token in enumerate(tokens):
+            end = start + len(token)
+            if end - start >= MIN_WORD and token.isalpha():
+                blocks[f"{key[:start]}\x00{token[0]}{key[end:]}"].append((i, pos))
+            start = end + 1
+    links: list[FuzzyLink] = []
+    for members in blocks.values():
+        if len(members) < 2:
+            continue
+        words = [split[i][pos] for i, pos in members]
+        for x, y in _one_edit_pairs(words):
+            link = _accept_typo(members[x][0], members[y][0], words[x], words[y], keys, freq)
+            if link:
+                links.append(link)
+    return links
+
+
+def _one_edit_pairs(words: list[str]) -> list[tuple[int, int]]:
+    """Index pairs of distinct words within one edit (small lists in Python, large ones in C)."""
+    if len(words) <= SMALL_BLOCK:
+        return [
+            (x, y)
+            for x in range(len(words))
+            for y in range(x + 1, len(words))
+            if words[x] != words[y]
+            and abs(len(words[x]) - len(words[y])) <= 1
+            and OSA.distance(words[x], words[y], score_cutoff=1) <= 1
+        ]
+    by_len: dict[int, list[int]] = defaultdict(list)
+    for i, w in enumerate(words):
+        by_len[len(w)].append(i)
+    out: list[tuple[int, int]] = []
+    for length, rows in by_len.items():
+        cols = rows + by_len.get(length + 1, [])
+        matrix = cdist(
+            [words[i] for i in rows],
+            [words[i] for i in cols],
+            scorer=OSA.distance,
+            score_cutoff=1,
+            dtype="int8",
+            workers=-1,
+        )
+        for r, c in zip(*(matrix <= 1).nonzero(), strict=True):
+            x, y = rows[int(r)], cols[int(c)]
+            if (x < y or (len(words[y]) > length and x != y)) and words[x] != words[y]:
+                out.append((min(x, y), max(x, y)))
+    return out
+
+
+def _accept_typo(a: int, b: int, x: str, y: str, keys: list[str], freq: Counter[str]) -> FuzzyLink | None:
+    if min(freq[x], freq[y]) > RARE or (_known(x) and _known(y)):
+        return None
+    longest = max(len(keys[a]), len(keys[b])) - keys[a].count(" ")
+    score = 1.0 - 1 / max(longest, 1)
+    return FuzzyLink(a, b, round(score, 3), f"'{x}' ~ '{y}' (one-letter typo)")
+
+
+def truncation_links(keys: list[str], truncated: list[bool]) -> list[FuzzyLink]:
+    """Links from keys of cut-off names to the one longer key they are a prefix of."""
+    order = sorted(range(len(keys)), key=lambda i: keys[i])
+    sorted_keys = [keys[i] for i in order]
+    links: list[FuzzyLink] = []
+    for i, key in enumerate(keys):
+        if not truncated[i] or len(key) < MIN_PREFIX or " " not in key:
+            continue
+        start = bisect_left(sorted_keys, key)
+        hits = []
+        for j in range(start, len(sorted_keys)):
+            other = sorted_keys[j]
+            if not other.startswith(key):
+                break
+            if other != key:
+                hits.append(order[j])
+            if len(hits) > 1:
+                break
+        if len(hits) == 1:
+            full = keys[hits[0]]
+            links.append(
+                FuzzyLink(
+                    i, hits[0], round(len(key) / len(full), 3), f"cut-off name is the start of '{full}'"
+                )
+            )
+    return links

@@ -1,0 +1,102 @@
+"""Who a payee is: a supplier, a person, a redaction, or nothing published.
+
+Individuals and redacted payees never become suppliers and their names are never shown as supplier
+names. The rules, in order:
+
+1. ``unknown``: blank, or a placeholder (``N/A``, ``Various``, ``-``, ``TBC``...).
+2. ``redacted``: a redaction wording (``Redacted``, ``Personal Data``, ``Private Individual``,
+   ``Withheld``, ``GDPR``, a person described by role such as ``Service User`` or ``Foster Carer``...;
+   table ``data/redactions.csv``).
+3. ``supplier``: a legal form, a business word (``Care``, ``Services``, ``School``...), a digit, a
+   trading-as name or a web address.
+4. ``individual``: a person's name by :func:`bestvalue.suppliers.names.person_reason` (a title such
+   as ``Mr``/``Dr``; initials and a surname; a known forename then a surname; a surname then
+   initials), or ``Surname, Forename`` with a comma.
+5. ``supplier`` otherwise.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal, cast
+
+from bestvalue.suppliers.names import NormalisedName, fold, normalise, person_reason, person_words, words
+from bestvalue.suppliers.rules import (
+    anchored_redaction,
+    business_words,
+    forenames,
+    legal_form_tokens,
+    redactions,
+)
+
+PayeeKind = Literal["supplier", "individual", "redacted", "unknown"]
+
+
+@dataclass(frozen=True, slots=True)
+class Payee:
+    kind: PayeeKind
+    reason: str
+    confidence: float
+
+
+def classify_payee(raw: str | None, norm: NormalisedName | None = None, folded: str | None = None) -> Payee:
+    """Decide what kind of payee a published name denotes (``norm``/``folded``: already computed)."""
+    text = fold(raw or "") if folded is None else folded
+    if not text:
+        return Payee("unknown", "no payee name published", 1.0)
+    bare = text.strip(" .,;:-")
+    weak = None
+    anchored = anchored_redaction().match(bare) is not None
+    for rule in redactions():
+        if (rule.hint in bare if rule.hint else anchored) and rule.pattern.search(bare):
+            if rule.strong:
+                return Payee(as_kind(rule.kind), rule.meaning, 1.0)
+            weak = weak or Payee(as_kind(rule.kind), rule.meaning, 0.9)
+    tokens = words(text)
+    if not tokens:
+        return Payee("unknown", "no letters or digits in the name", 1.0)
+    business = _business_reason(tokens, norm or normalise(text, text))
+    if business:
+        return Payee("supplier", business, 0.95)
+    if weak:
+        return weak
+    person = person_reason(person_words(text))
+    if person is None and "," in text:
+        person = _surname_comma_forename(text)
+    if person:
+        confidence = 0.95 if person.startswith("starts with the title") else 0.85
+        return Payee("individual", person, confidence)
+    return Payee("supplier", "no sign of a person's name", 0.8)
+
+
+def as_kind(text: str) -> PayeeKind:
+    """A payee kind from a table or an override (checked)."""
+    if text not in ("supplier", "individual", "redacted", "unknown"):
+        raise ValueError(f"unknown payee kind {text!r}")
+    return cast(PayeeKind, text)
+
+
+def _business_reason(tokens: list[str], norm: NormalisedName) -> str | None:
+    if norm.legal_form or not legal_form_tokens().isdisjoint(tokens[1:]):
+        return "has a legal form"
+    if norm.trading_as:
+        return "trades under a business name"
+    if not "".join(tokens).isalpha():
+        return "has digits"
+    if "www" in tokens or any(t in ("com", "co") for t in tokens[1:]):
+        return "is a web address"
+    if business_words().isdisjoint(tokens):
+        return None
+    found = next(t for t in tokens if t in business_words())
+    return f"has the business word '{found}'"
+
+
+def _surname_comma_forename(text: str) -> str | None:
+    """``Smith, John`` / ``SMITH, J A``."""
+    left, _, right = text.partition(",")
+    surname, given = words(left), words(right)
+    if len(surname) != 1 or not 1 <= len(given) <= 3:
+        return None
+    if given[0] in forenames() or all(len(t) == 1 for t in given):
+        return "a surname, then forenames"
+    return None

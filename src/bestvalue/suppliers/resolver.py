@@ -1,0 +1,317 @@
+"""Resolution in memory: distinct published names in, supplier entities and links out.
+
+This module knows nothing about the warehouse; :mod:`bestvalue.suppliers.store` feeds it and
+writes its result. It works on distinct names, never on payment rows.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from bestvalue.suppliers.clusters import Clusters, Link, assign_ids
+from bestvalue.suppliers.matching import truncation_links, typo_links
+from bestvalue.suppliers.names import NormalisedName, display_name, fold, normalise
+from bestvalue.suppliers.overrides import Overrides, Rule
+from bestvalue.suppliers.payees import Payee, as_kind, classify_payee
+
+# Legal forms that can be the same legal person (a Ltd re-registers as a PLC or CIC keeping its
+# number); forms in different classes never are.
+FORM_CLASS = {
+    "company": "company",
+    "plc": "company",
+    "cic": "company",
+    "llc": "company",
+    "foreign": "company",
+    "llp": "llp",
+    "lp": "lp",
+    "cio": "cio",
+    "society": "society",
+}
+CONFIDENCE = {"company": 0.99, "charity": 0.98, "vat": 0.95, "exact": 0.97, "exact_short": 0.9}
+
+
+@dataclass
+class NameTable:
+    """Distinct published names with what the data says about each (parallel lists)."""
+
+    names: list[str]
+    rows: list[int]
+    company: list[str | None]
+    charity: list[str | None]
+    vat: list[str | None]
+    truncated: list[bool]
+    prior_id: list[str | None]
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+
+@dataclass
+class Resolution:
+    """Per-name outcome (parallel to the input lists) plus per-supplier facts."""
+
+    kind: list[str]
+    key: list[str | None]
+    supplier_id: list[str | None]
+    method: list[str]
+    confidence: list[float]
+    evidence: list[str]
+    display: dict[str, str] = field(default_factory=dict)  # supplier id -> display name
+    legal_form: dict[str, str | None] = field(default_factory=dict)
+    vcse: dict[str, bool] = field(default_factory=dict)
+    redirects: list[tuple[str, str | None]] = field(default_factory=list)
+    unmatched_rules: list[Rule] = field(default_factory=list)
+    refused: int = 0
+    fuzzy_links: int = 0
+
+
+def resolve(table: NameTable, overrides: Overrides, taken_ids: set[str]) -> Resolution:
+    """Cluster the names of ``table`` into suppliers; ``taken_ids`` is every id ever issued."""
+    enabled = gc.isenabled()
+    gc.disable()  # millions of small acyclic objects: the cycle collector only costs time here
+    try:
+        return _resolve(table, overrides, taken_ids)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _resolve(table: NameTable, overrides: Overrides, taken_ids: set[str]) -> Resolution:
+    n = len(table)
+    norms, payees = _digest(table)
+    finder = _Finder(table, norms)
+    unmatched: list[Rule] = []
+    for rule in overrides.of("kind"):
+        nodes = finder.nodes(rule.name)
+        unmatched.extend([rule] if not nodes else [])
+        for node in nodes:
+            payees[node] = Payee(as_kind(rule.other), f"override: {rule.note or 'kind set by analyst'}", 1.0)
+    is_supplier = [p.kind == "supplier" for p in payees]
+    company = [c if s else None for c, s in zip(table.company, is_supplier, strict=True)]
+    charity = [c if s else None for c, s in zip(table.charity, is_supplier, strict=True)]
+    forms = [
+        FORM_CLASS.get(norm.legal_form or "") if s else None
+        for norm, s in zip(norms, is_supplier, strict=True)
+    ]
+    clusters = Clusters(n, company, charity, forms)
+
+    for number, rule in enumerate(overrides.of("split")):
+        a, b = finder.nodes(rule.name), finder.nodes(rule.other)
+        if not a or not b:
+            unmatched.append(rule)
+        for side, nodes in ((0, a), (1, b)):
+            for node in nodes:
+                clusters.mark_split(node, number, side)
+    for rule in overrides.of("merge"):
+        a = [x for x in finder.nodes(rule.name) if is_supplier[x]]
+        b = [x for x in finder.nodes(rule.other) if is_supplier[x]]
+        if not a or not b:
+            unmatched.append(rule)
+            continue
+        detail = f"override merge{': ' + rule.note if rule.note else ''}"
+        for x in a[1:] + b:
+            clusters.link(Link(a[0], x, "override", 1.0, detail), forced=True)
+
+    suppliers = [i for i in range(n) if is_supplier[i]]
+    _identifier_links(clusters, suppliers, table, company, charity)
+    _exact_links(clusters, suppliers, table, norms)
+    fuzzy = _fuzzy_links(clusters, suppliers, table, norms)
+
+    members: dict[int, list[int]] = defaultdict(list)
+    for i in suppliers:
+        members[clusters.find(i)].append(i)
+    anchors = {root: _anchor(nodes, table, norms) for root, nodes in members.items()}
+    ids, redirects = assign_ids(members, table.prior_id, table.rows, anchors, taken_ids)
+    out = Resolution(
+        kind=[p.kind for p in payees],
+        key=[norms[i].key if is_supplier[i] else None for i in range(n)],
+        supplier_id=[None] * n,
+        method=["none"] * n,
+        confidence=[p.confidence for p in payees],
+        evidence=[p.reason for p in payees],
+        redirects=redirects,
+        unmatched_rules=unmatched,
+        refused=len(clusters.refused),
+        fuzzy_links=fuzzy,
+    )
+    for root, nodes in members.items():
+        sid = ids[root]
+        if len(nodes) == 1:
+            node = nodes[0]
+            out.supplier_id[node] = sid
+            out.method[node], out.confidence[node] = "single", 1.0
+            out.evidence[node] = "the only published name of this supplier"
+            norm = norms[node]
+            out.display[sid] = display_name(table.names[node], norm.qualifier)
+            out.legal_form[sid] = norm.legal_form
+            out.vcse[sid] = bool(norm.vcse or table.charity[node])
+            continue
+        for node in nodes:
+            out.supplier_id[node] = sid
+            link = clusters.best[node]
+            if link is None or len(nodes) == 1:
+                out.method[node], out.confidence[node] = "single", 1.0
+                out.evidence[node] = "the only published name of this supplier"
+            else:
+                other = link.b if link.a == node else link.a
+                out.method[node], out.confidence[node] = link.method, link.confidence
+                out.evidence[node] = f"{link.detail}, with '{table.names[other]}'"
+        out.display[sid] = _display(nodes, table, norms)
+        form_counts = Counter(norms[x].legal_form for x in nodes if norms[x].legal_form)
+        out.legal_form[sid] = form_counts.most_common(1)[0][0] if form_counts else None
+        out.vcse[sid] = any(norms[x].vcse or table.charity[x] for x in nodes)
+    for rule in overrides.of("name"):
+        named = {s for s in (out.supplier_id[x] for x in finder.nodes(rule.name)) if s}
+        if not named:
+            unmatched.append(rule)
+        for supplier_id in named:
+            out.display[supplier_id] = rule.other
+    return out
+
+
+def _digest(table: NameTable) -> tuple[list[NormalisedName], list[Payee]]:
+    """Normalise and classify every name (one process: worker start-up and pickling cost more
+    than they save on two cores)."""
+    norms: list[NormalisedName] = []
+    payees: list[Payee] = []
+    for name in table.names:
+        folded = fold(name)
+        norm = normalise(name, folded)
+        norms.append(norm)
+        payees.append(classify_payee(name, norm, folded))
+    for i, payee in enumerate(payees):
+        if payee.kind == "individual" and (table.company[i] or table.charity[i] or table.vat[i]):
+            payees[i] = Payee("supplier", "published with a company, charity or VAT number", 0.9)
+    return norms, payees
+
+
+class _Finder:
+    """Finds the names an override rule means: exact name, else normalised key, else supplier id."""
+
+    def __init__(self, table: NameTable, norms: list[NormalisedName]) -> None:
+        self.table, self.norms = table, norms
+        self.exact: dict[str, list[int]] = defaultdict(list)
+        self.compact: dict[str, list[int]] = defaultdict(list)
+        self.ids: dict[str, list[int]] = defaultdict(list)
+        self.built = False
+
+    def _build(self) -> None:  # only when there are override rules to match
+        for i, name in enumerate(self.table.names):
+            self.exact[fold(name)].append(i)
+            self.compact[self.norms[i].compact].append(i)
+            if self.table.prior_id[i]:
+                self.ids[self.table.prior_id[i] or ""].append(i)
+        self.built = True
+
+    def nodes(self, text: str) -> list[int]:
+        if not self.built:
+            self._build()
+        folded = fold(text)
+        return (
+            self.exact.get(folded)
+            or self.compact.get(normalise(text).compact)
+            or self.ids.get(text.strip().upper())
+            or []
+        )
+
+
+def _identifier_links(
+    clusters: Clusters,
+    suppliers: list[int],
+    table: NameTable,
+    company: list[str | None],
+    charity: list[str | None],
+) -> None:
+    for values, label, confidence in (
+        (company, "company number", CONFIDENCE["company"]),
+        (charity, "charity number", CONFIDENCE["charity"]),
+        (table.vat, "VAT number", CONFIDENCE["vat"]),
+    ):
+        groups: dict[str, list[int]] = defaultdict(list)
+        for i in suppliers:
+            value = values[i]
+            if value:
+                groups[value].append(i)
+        for value, nodes in sorted(groups.items()):
+            if len(nodes) < 2:
+                continue
+            nodes.sort(key=lambda x: (-table.rows[x], table.names[x]))
+            shown = f"GB{value}" if label == "VAT number" and value.isdigit() else value
+            for x in nodes[1:]:
+                clusters.link(Link(nodes[0], x, "identifier", confidence, f"same {label} {shown}"))
+
+
+def _exact_links(
+    clusters: Clusters, suppliers: list[int], table: NameTable, norms: list[NormalisedName]
+) -> None:
+    groups: dict[str, list[int]] = defaultdict(list)
+    for i in suppliers:
+        if norms[i].compact:
+            groups[norms[i].compact].append(i)
+    for nodes in groups.values():
+        if len(nodes) < 2:
+            continue
+        nodes.sort(key=lambda x: (table.company[x] is None, -table.rows[x], table.names[x]))
+        anchor = nodes[0]
+        norm = norms[anchor]
+        short = " " not in norm.key and not any(norms[x].legal_form for x in nodes)
+        confidence = CONFIDENCE["exact_short" if short else "exact"]
+        detail = f"same normalised name '{norm.key}'"
+        for x in nodes[1:]:
+            clusters.link(Link(anchor, x, "exact", confidence, detail))
+
+
+def _fuzzy_links(
+    clusters: Clusters, suppliers: list[int], table: NameTable, norms: list[NormalisedName]
+) -> int:
+    """Typo and truncation links between distinct keys; returns how many were accepted."""
+    reps: dict[str, int] = {}
+    all_cut: dict[str, bool] = {}
+    for i in suppliers:
+        key = norms[i].key
+        if not key:
+            continue
+        if key not in reps or table.rows[i] > table.rows[reps[key]]:
+            reps[key] = i
+        # a name cut short mid-word has no legal form or qualifier left: those end a complete name
+        cut = table.truncated[i] and norms[i].legal_form is None and not norms[i].qualifier
+        all_cut[key] = all_cut.get(key, True) and cut
+    keys = sorted(reps)
+    accepted = 0
+    links = truncation_links(keys, [all_cut[k] for k in keys]) + typo_links(keys)
+    links.sort(key=lambda fl: (-fl.score, keys[fl.a], keys[fl.b]))
+    for fl in links:
+        confidence = round(0.8 + 0.15 * fl.score, 3)
+        accepted += clusters.link(Link(reps[keys[fl.a]], reps[keys[fl.b]], "fuzzy", confidence, fl.detail))
+    return accepted
+
+
+def _anchor(nodes: list[int], table: NameTable, norms: list[NormalisedName]) -> str:
+    if len(nodes) == 1:
+        x = nodes[0]
+        return (
+            f"company:{table.company[x]}"
+            if table.company[x]
+            else "name:" + (norms[x].compact or fold(table.names[x]))
+        )
+    numbers = sorted({c for c in (table.company[x] for x in nodes) if c})
+    if numbers:
+        return f"company:{numbers[0]}"
+    return "name:" + min((norms[x].compact or fold(table.names[x])) for x in nodes)
+
+
+def _display(nodes: list[int], table: NameTable, norms: list[NormalisedName]) -> str:
+    """The most used published name without a branch qualifier; mixed case beats capitals on a tie."""
+    best = min(
+        nodes,
+        key=lambda x: (
+            bool(norms[x].qualifier),
+            -table.rows[x],
+            table.names[x].isupper(),
+            len(table.names[x]),
+            table.names[x],
+        ),
+    )
+    return display_name(table.names[best], norms[best].qualifier)
