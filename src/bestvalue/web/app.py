@@ -22,6 +22,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from bestvalue import __version__ as VERSION
 from bestvalue.config import warehouse_path
+from bestvalue.report.web import router as vfm_router
 from bestvalue.web.assets import govuk_frontend_dist, static_dir
 from bestvalue.web.cache import ResponseCache
 from bestvalue.web.database import Database
@@ -109,6 +110,7 @@ def create_app(
 
     for page in PAGES:
         site.add(app, page)
+    app.include_router(vfm_router)
 
     @app.get("/docs", include_in_schema=False, response_class=HTMLResponse)
     def docs() -> HTMLResponse:
