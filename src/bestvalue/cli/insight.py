@@ -32,6 +32,14 @@ SettingsOption = Annotated[
 ]
 
 
+def _table(title: str | None, columns: tuple[str, ...], left: set[str]) -> Table:
+    """A Rich table with its columns: the ``left`` ones left-aligned, numbers right-aligned."""
+    t = Table(title=title, title_justify="left") if title else Table()
+    for col in columns:
+        t.add_column(col, justify="left" if col in left else "right")
+    return t
+
+
 def _gbp(value: float | None) -> str:
     return "–" if value is None else f"£{value:,.0f}"
 
@@ -118,9 +126,7 @@ def peers(
         + (", ".join(x.council.name for x in p.peers) or "none"),
         highlight=False,
     )
-    t = Table()
-    for col in ("metric", "value", "peer median", "quartiles", "position"):
-        t.add_column(col, justify="left" if col in ("metric", "position") else "right")
+    t = _table(None, ("metric", "value", "peer median", "quartiles", "position"), left={"metric", "position"})
     for m in p.metrics:
         fmt = (
             _gbp
@@ -174,13 +180,12 @@ def market(
         return
     for c in cats:
         assert isinstance(c, analytics.CategoryMarket)
-        t = Table(
-            title=f"{c.category.label}: {_gbp(c.total)}, {c.suppliers} suppliers, {c.councils} councils, "
+        t = _table(
+            f"{c.category.label}: {_gbp(c.total)}, {c.suppliers} suppliers, {c.councils} councils, "
             f"HHI {c.hhi if c.hhi is not None else '–'} ({c.concentration}), CR3 {_pct(c.cr3)}",
-            title_justify="left",
+            ("supplier", "£", "share", "councils"),
+            left={"supplier"},
         )
-        for col in ("supplier", "£", "share", "councils"):
-            t.add_column(col, justify="left" if col == "supplier" else "right")
         for s in c.shares:
             t.add_row(s.supplier, _gbp(s.amount), _pct(s.share), str(s.councils))
         console.print(t)
@@ -201,9 +206,11 @@ def lockin(
     if as_json:
         print_json(r)
         return
-    t = Table(title=f"{r.council.name} lock-in, {r.filters.year_label}", title_justify="left")
-    for col in ("supplier", "category", "£", "share", "years", "contracts", "score"):
-        t.add_column(col, justify="left" if col in ("supplier", "category") else "right")
+    t = _table(
+        f"{r.council.name} lock-in, {r.filters.year_label}",
+        ("supplier", "category", "£", "share", "years", "contracts", "score"),
+        left={"supplier", "category"},
+    )
     for i in r.items[:30]:
         t.add_row(
             i.supplier,
@@ -231,9 +238,11 @@ def collaborate(
     if as_json:
         print_json(r)
         return
-    t = Table(title=f"{r.council.name} collaboration candidates", title_justify="left")
-    for col in ("supplier", "category", "this council", "at stake", "councils", "ending together"):
-        t.add_column(col, justify="left" if col in ("supplier", "category", "councils") else "right")
+    t = _table(
+        f"{r.council.name} collaboration candidates",
+        ("supplier", "category", "this council", "at stake", "councils", "ending together"),
+        left={"supplier", "category", "councils"},
+    )
     for o in r.opportunities[:30]:
         t.add_row(
             o.supplier,
@@ -265,9 +274,7 @@ def savings(
         f"{_gbp(r.total_estimated)} estimated",
         highlight=False,
     )
-    t = Table()
-    for col in ("kind", "signal", "involved", "estimate", "lines"):
-        t.add_column(col, justify="right" if col in ("involved", "estimate", "lines") else "left")
+    t = _table(None, ("kind", "signal", "involved", "estimate", "lines"), left={"kind", "signal"})
     for s in r.signals[:40]:
         t.add_row(
             s.kind.replace("_", " "),
@@ -299,9 +306,7 @@ def flags(
         + (", ".join(f"{k.replace('_', ' ')} {v}" for k, v in r.counts.items()) or "none"),
         highlight=False,
     )
-    t = Table()
-    for col in ("severity", "flag", "£", "lines"):
-        t.add_column(col, justify="right" if col in ("£", "lines") else "left")
+    t = _table(None, ("severity", "flag", "£", "lines"), left={"severity", "flag"})
     for f in r.flags[:40]:
         t.add_row(f.severity.replace("_", " "), f.title, _gbp(f.amount), str(f.evidence_count))
     console.print(t)
@@ -344,9 +349,11 @@ def evidence(
     if as_json:
         print_json(page)
         return
-    t = Table(title=f"{page.total_rows:,} lines, {_gbp(page.total_amount)}", title_justify="left")
-    for col in ("date", "£", "supplier", "department", "file:line"):
-        t.add_column(col, justify="right" if col == "£" else "left")
+    t = _table(
+        f"{page.total_rows:,} lines, {_gbp(page.total_amount)}",
+        ("date", "£", "supplier", "department", "file:line"),
+        left={"date", "supplier", "department", "file:line"},
+    )
     for e in page.rows:
         t.add_row(
             str(e.spend_date),

@@ -6,11 +6,12 @@ import gzip
 import io
 import tarfile
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 TABLE_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".xls", ".ods")
+SHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 ARCHIVE_SUFFIXES = (".zip", ".tar", ".tgz", ".tar.gz")
 
 
@@ -33,18 +34,19 @@ class InputFile:
 
     @property
     def suffix(self) -> str:
-        return _table_suffix(self.name)
+        return table_suffix(self.name)
 
 
 class InputError(ValueError):
     """A PATH that does not exist or holds nothing we can read."""
 
 
-def _table_suffix(name: str) -> str:
+def table_suffix(name: str, suffixes: tuple[str, ...] = TABLE_SUFFIXES) -> str:
+    """The data suffix of a file name (``.gz`` looked through), or ``""``."""
     lower = name.lower()
     if lower.endswith(".gz"):
         lower = lower[:-3]
-    for suffix in TABLE_SUFFIXES:
+    for suffix in suffixes:
         if lower.endswith(suffix):
             return suffix
     return ""
@@ -70,11 +72,11 @@ def _read_path(path: Path) -> Callable[[], bytes]:
     return load
 
 
-def _zip_members(path: Path, display: str) -> Iterator[InputFile]:
+def _zip_members(path: Path, display: str, suffixes: tuple[str, ...]) -> Iterator[InputFile]:
     with zipfile.ZipFile(path) as zf:
         infos = sorted((i for i in zf.infolist() if not i.is_dir()), key=lambda i: i.filename)
     for info in infos:
-        if _skip_name(info.filename) or not _table_suffix(info.filename):
+        if _skip_name(info.filename) or not table_suffix(info.filename, suffixes):
             continue
 
         def load(member: str = info.filename) -> bytes:
@@ -86,11 +88,11 @@ def _zip_members(path: Path, display: str) -> Iterator[InputFile]:
         yield InputFile(f"{display}!{info.filename}", member_name, f"{display}!", info.file_size, load)
 
 
-def _tar_members(path: Path, display: str) -> Iterator[InputFile]:
+def _tar_members(path: Path, display: str, suffixes: tuple[str, ...]) -> Iterator[InputFile]:
     with tarfile.open(path) as tf:
         members = sorted((m for m in tf.getmembers() if m.isfile()), key=lambda m: m.name)
         for m in members:
-            if _skip_name(m.name) or not _table_suffix(m.name):
+            if _skip_name(m.name) or not table_suffix(m.name, suffixes):
                 continue
             extracted = tf.extractfile(m)
             data = extracted.read() if extracted else b""
@@ -109,24 +111,27 @@ def _constant(data: bytes) -> Callable[[], bytes]:
     return load
 
 
-def _expand_file(path: Path) -> Iterator[InputFile]:
+def _expand_file(path: Path, suffixes: tuple[str, ...]) -> Iterator[InputFile]:
     display = str(path)
     lower = path.name.lower()
     if lower.endswith(".zip"):
         if not zipfile.is_zipfile(path):
             raise InputError(f"{path}: not a readable zip archive")
-        yield from _zip_members(path, display)
+        yield from _zip_members(path, display, suffixes)
     elif lower.endswith((".tar", ".tgz", ".tar.gz")):
-        yield from _tar_members(path, display)
+        yield from _tar_members(path, display, suffixes)
     else:
         yield InputFile(display, path.name, str(path.parent), path.stat().st_size, _read_path(path))
 
 
-def expand_paths(paths: list[str | Path]) -> Iterator[InputFile]:
-    """Every readable table file under the given paths, in a stable order.
+def expand_paths(
+    paths: Iterable[str | Path], suffixes: tuple[str, ...] = TABLE_SUFFIXES
+) -> Iterator[InputFile]:
+    """Every readable data file under the given paths, in a stable order.
 
+    ``suffixes`` says which files count as data (tables by default; contracts add JSON).
     Raises :class:`InputError` for a path that does not exist. Files in folders that are
-    neither tables nor archives (READMEs, JSON indexes) are passed over silently; a file
+    neither data nor archives (READMEs, JSON indexes) are passed over silently; a file
     named explicitly is always attempted, so that the user hears why it failed.
     """
     for raw in paths:
@@ -138,10 +143,10 @@ def expand_paths(paths: list[str | Path]) -> Iterator[InputFile]:
                 rel = child.relative_to(path).as_posix()
                 if _skip_name(rel):
                     continue
-                if _table_suffix(child.name) or _is_archive(child.name):
-                    yield from _expand_file(child)
+                if table_suffix(child.name, suffixes) or _is_archive(child.name):
+                    yield from _expand_file(child, suffixes)
         else:
-            yield from _expand_file(path)
+            yield from _expand_file(path, suffixes)
 
 
 def bytes_input(name: str, data: bytes, folder: str = "") -> InputFile:

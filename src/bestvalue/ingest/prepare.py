@@ -19,7 +19,7 @@ from typing import Any
 import polars as pl
 
 from bestvalue.ingest.columns import COUNCIL_FIELDS, TEXT_FIELDS
-from bestvalue.ingest.inputs import InputFile
+from bestvalue.ingest.inputs import SHEET_SUFFIXES, InputFile
 from bestvalue.ingest.layout import Layout, LayoutCache, LayoutError, detect_layout, header_of, sample_records
 from bestvalue.ingest.periods import MONTH_WORD, Period, month_end, period_code_months, period_from_text
 from bestvalue.ingest.reader import LINE, RawTable, read_csv_table, read_sheet_table, sheet_records
@@ -28,7 +28,6 @@ from bestvalue.ingest.values import day_first_votes, parse_date
 from bestvalue.reference.councils import Council, resolve_council
 
 EARLIEST_DATE = dt.date(1995, 1, 1)
-SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 CARD_FILE = re.compile(
     r"(?i)(p[\s_-]?card|purchas\w*[\s_-]?card|procurement[\s_-]?card|\bgpc\b|card[\s_-]?trans)"
 )
@@ -477,7 +476,7 @@ def prepare_file(
         data = inp.read()
     prepared = PreparedFile(inp, sha256_of(data), len(data), source_id)
     try:
-        if inp.suffix in SPREADSHEET_SUFFIXES:
+        if inp.suffix in SHEET_SUFFIXES:
             raw, layout = _sheet_tables(data, prepared)
         else:
             raw, layout = _csv_tables(data, inp, siblings, prepared, cache)
@@ -495,7 +494,7 @@ def prepare_file(
     prepared.fixed_skips = {k: v for k, v in prepared.fixed_skips.items() if v}
     prepared.council = council
     prepared.period = period
-    prepared.delimiter = layout.delimiter if inp.suffix not in SPREADSHEET_SUFFIXES else None
+    prepared.delimiter = layout.delimiter if inp.suffix not in SHEET_SUFFIXES else None
     prepared.read_method = raw.method
     prepared.header_line = layout.header_row_index + 1 if layout.header_row_index is not None else None
     prepared.columns = layout.describe()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bestvalue.ingest.inputs import TABLE_SUFFIXES, InputFile
+from bestvalue.ingest.inputs import SHEET_SUFFIXES, TABLE_SUFFIXES, InputFile
 from bestvalue.ingest.layout import header_of, sample_records
 from bestvalue.ingest.text import NotTextError, decode
 
@@ -62,7 +62,7 @@ class SiblingIndex:
             key, source = members[i]
             if key == inp.display:
                 continue
-            if str(source).lower().endswith((".xlsx", ".xls", ".xlsm", ".ods")):
+            if str(source).lower().endswith(SHEET_SUFFIXES):
                 continue
             header = self._header(key, source)
             if header and _fits_width(header, width):
