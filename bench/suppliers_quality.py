@@ -6,19 +6,27 @@ Truth: published names that share an identifier in ../shared/data -
   * Companies House ids (GB-COH) of suppliers in the Contracts Finder OCDS packages (bluetail raw and
     supplier-matched packages, get_cf_data_with_CHIDs_100.csv, the 2025 releases),
   * Companies House numbers of the entities in the OpenOwnership BODS statements.
-Names sharing an identifier (transitively, across sources) form one true entity.
+Names sharing an identifier (transitively, across sources) form one true entity. Pairs are pairs of
+*different published names* (exact strings); precision counts only predicted pairs whose truth is
+known (both names carry an identifier of one scheme).
 
-The resolver is run on NAMES ONLY: every identifier is hidden from it (otherwise the identifier
-rule makes it trivially perfect). Its input is the truth names plus every payee name of the other
-councils' spend files in ../shared/data as distractors (so it must avoid merging with them too).
+Three views, each printed:
 
-Reported: pairwise precision / recall / F1 over pairs of *different published names* (exact
-strings), overall, per truth source, and for "hard" pairs (names that still differ after case and
-space folding); distinct names -> entities; and examples of errors. VAT registrations cover VAT
-groups (a council and its schools, BT and EE), which a name-only resolver cannot and should not
-merge, so recall on VAT truth is a floor; Companies House numbers identify one legal entity each.
+1. **Headline, names only** (the issue's definition): every identifier hidden from the resolver, the
+   truth names resolved together with every other council's payee names as distractors. Reported
+   overall, per truth source, Companies House numbers only, and the VAT truth split by the hand labels
+   of ``tests/suppliers/data/truth_labels.csv`` into pairs of one organisation and pairs of different
+   organisations inside one VAT group (a VAT registration covers a VAT group: a council and its
+   schools, a care group's companies).
+2. **Full product, one side identified**: what the product does on real data, where a contract
+   register or notice gives a company number and another council's spend file gives only a name. One
+   run per identifying source (Salford's register; Contracts Finder and ownership data; Trafford's
+   spend with VAT numbers): that source's names carry their identifiers, every other name carries
+   none, and only truth pairs whose second name lacks the identifier are counted.
+3. **Truth conflicts**: names that normalise identically but were published with different
+   identifiers of one scheme, and register rows whose number belongs to another party (hand labels).
 
-    .venv/bin/python bench/suppliers_quality.py [--no-distractors] [--examples N]
+    .venv/bin/python bench/suppliers_quality.py [--no-distractors] [--examples N] [--cache PATH]
 """
 
 from __future__ import annotations
@@ -30,6 +38,7 @@ import glob
 import io
 import json
 import os
+import pickle
 import sys
 import tarfile
 import time
@@ -43,6 +52,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from bestvalue.suppliers.identifiers import company_number, vat_number  # noqa: E402
+from bestvalue.suppliers.names import normalise  # noqa: E402
 from bestvalue.suppliers.overrides import Overrides  # noqa: E402
 from bestvalue.suppliers.payees import classify_payee  # noqa: E402
 from bestvalue.suppliers.resolver import NameTable, resolve  # noqa: E402
@@ -196,7 +206,19 @@ def truncated_names(per_source: dict[str, Counter[str]]) -> set[str]:
     return out
 
 
-# ---------------------------------------------------------------- scoring
+# ---------------------------------------------------------------- truth
+LABELS = ROOT / "tests" / "suppliers" / "data" / "truth_labels.csv"
+Pair = tuple[str, str]
+
+
+def space_fold(name: str) -> str:
+    return " ".join(name.split())
+
+
+def fold(name: str) -> str:
+    return " ".join(name.lower().split())
+
+
 class _UF:
     def __init__(self) -> None:
         self.parent: dict[str, str] = {}
@@ -214,40 +236,99 @@ class _UF:
             self.parent[max(ra, rb)] = min(ra, rb)
 
 
-def pairs_of(groups: dict[str, list[str]]) -> set[tuple[str, str]]:
-    out: set[tuple[str, str]] = set()
-    for names in groups.values():
+def pairs_of(groups: Iterable[Iterable[str]]) -> set[Pair]:
+    out: set[Pair] = set()
+    for names in groups:
         for a, b in combinations(sorted(set(names)), 2):
             out.add((a, b))
     return out
 
 
-COMPARABLE: set[tuple[str, str]] = set()  # pairs both carrying an identifier of one scheme
+def groups_of(uf: _UF, names: Iterable[str]) -> list[list[str]]:
+    out: dict[str, list[str]] = defaultdict(list)
+    for name in names:
+        out[uf.find(name)].append(name)
+    return list(out.values())
 
 
-def fold(name: str) -> str:
-    return " ".join(name.lower().split())
+class Truth:
+    """Names, the identifiers each carries per source, and the true entities."""
+
+    def __init__(self, records: list[Record]) -> None:
+        self.by_id: dict[tuple[str, str], set[str]] = defaultdict(set)
+        self.sources: dict[str, set[str]] = defaultdict(set)
+        self.carried: dict[tuple[str, str], Counter[tuple[str, str]]] = defaultdict(Counter)  # (name, source)
+        for name, source, scheme, ident in records:
+            if classify_payee(name).kind in ("redacted", "unknown"):
+                continue  # placeholders such as "Redacted" are not names
+            self.by_id[(scheme, ident)].add(name)
+            self.sources[name].add(source)
+            self.carried[(name, source)][(scheme, ident)] += 1
+        self.names = set(self.sources)
+        uf, coh = _UF(), _UF()
+        for (scheme, _), names in self.by_id.items():
+            first, *rest = sorted(names)
+            for other in rest:
+                uf.union(first, other)
+                if scheme == "coh":
+                    coh.union(first, other)
+        self.uf = uf
+        self.pairs = pairs_of(groups_of(uf, self.names))
+        coh_names = {n for (s, _), ns in self.by_id.items() if s == "coh" for n in ns}
+        self.coh_names = coh_names
+        self.coh_pairs = pairs_of(groups_of(coh, coh_names))
+        self.schemes: dict[str, set[str]] = defaultdict(set)
+        for (scheme, _), names in self.by_id.items():
+            for name in names:
+                self.schemes[name].add(scheme)
+        self.vat_pairs = pairs_of(ns for (s, _), ns in self.by_id.items() if s == "vat")
+        self.labels = self._labels()
+
+    def _labels(self) -> dict[Pair, str]:
+        """Hand verdict per pair of names of one identifier: 'same', 'different' or 'unsure'."""
+        entity: dict[tuple[str, str, str], str] = {}
+        with open(LABELS, encoding="utf-8") as fh:
+            rows = csv.DictReader(line for line in fh if not line.startswith("#"))
+            for row in rows:
+                entity[(row["scheme"], row["identifier"], space_fold(row["published_name"]))] = row["entity"]
+        out: dict[Pair, str] = {}
+        for (scheme, ident), names in self.by_id.items():
+            for a, b in combinations(sorted(names), 2):
+                la = entity.get((scheme, ident, space_fold(a)))
+                lb = entity.get((scheme, ident, space_fold(b)))
+                if la is None or lb is None:
+                    verdict = "same" if scheme == "coh" else "unlabelled"
+                elif "?" in (la, lb):
+                    verdict = "unsure"
+                else:
+                    verdict = "same" if la == lb else "different"
+                previous = out.get((a, b))
+                out[(a, b)] = verdict if previous in (None, "unlabelled") or verdict == "same" else previous
+        return out
+
+    def comparable(self, pair: Pair) -> bool:
+        return bool(self.schemes[pair[0]] & self.schemes[pair[1]])
+
+    def conflicts(self) -> list[tuple[str, str, str]]:
+        """Names with one normalised key but different identifiers of one scheme (not truth-joined)."""
+        keyed: dict[tuple[str, str], dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+        for (scheme, ident), names in self.by_id.items():
+            for name in names:
+                keyed[(scheme, normalise(name).compact)][name].add(ident)
+        out: list[tuple[str, str, str]] = []
+        for (scheme, _), by_name in sorted(keyed.items()):
+            for a, b in combinations(sorted(by_name), 2):
+                if by_name[a].isdisjoint(by_name[b]) and self.uf.find(a) != self.uf.find(b):
+                    ids = f"{'/'.join(sorted(by_name[a]))} vs {'/'.join(sorted(by_name[b]))}"
+                    out.append((a, b, f"{scheme} {ids}"))
+        return out
 
 
-_FORMS = {"ltd", "limited", "plc", "llp", "the", "uk", "and", "co", "company", "cic", "inc", "group"}
-
-
-def _plain_words(name: str) -> set[str]:
-    """Words of a name with legal forms, 'the', 'uk', 'and' dropped (a neutral, minimal folding)."""
-    text = "".join(c if c.isalnum() else " " for c in name.lower())
-    return {w for w in text.split() if w not in _FORMS}
-
-
-def name_evident(pair: tuple[str, str]) -> bool:
-    """Diagnostic: one name's words are all within the other's (after the minimal folding)."""
-    a, b = _plain_words(pair[0]), _plain_words(pair[1])
-    return bool(a and b) and (a <= b or b <= a)
-
-
-def score(pred: set[tuple[str, str]], truth: set[tuple[str, str]]) -> dict[str, float]:
-    """Precision over predicted pairs whose truth is known (both names carry an identifier of the
-    same scheme), recall over true pairs."""
-    pred = {p for p in pred if p in truth or p in COMPARABLE}
+# ---------------------------------------------------------------- scoring
+def score(pred: set[Pair], truth: set[Pair], truth_of: Truth) -> dict[str, float]:
+    """Precision over predicted pairs whose truth is known (both names carry an identifier of one
+    scheme), recall over true pairs."""
+    pred = {p for p in pred if p in truth or truth_of.comparable(p)}
     tp = len(pred & truth)
     p = tp / len(pred) if pred else 1.0
     r = tp / len(truth) if truth else 1.0
@@ -262,117 +343,235 @@ def score(pred: set[tuple[str, str]], truth: set[tuple[str, str]]) -> dict[str, 
     }
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--no-distractors", action="store_true", help="resolve the truth names only")
-    parser.add_argument("--examples", type=int, default=15, help="error examples to print")
-    args = parser.parse_args()
-    if not SHARED.exists():
-        sys.exit(f"no shared data at {SHARED}")
-    started = time.perf_counter()
-    records = [*trafford_vat(), *salford_register(), *ocds(), *bods()]
-    per_source: dict[str, Counter[str]] = {} if args.no_distractors else distractors()
-    trafford: Counter[str] = Counter(n for n, s, _, _ in records if s == "trafford_vat")
-    per_source["trafford"] = trafford
-    loaded = time.perf_counter() - started
-
-    # Truth: names joined by shared identifiers; placeholders such as "Redacted" are not names.
-    uf = _UF()
-    by_id: dict[tuple[str, str], list[str]] = defaultdict(list)
-    sources: dict[str, set[str]] = defaultdict(set)
-    for name, source, scheme, ident in records:
-        if classify_payee(name).kind in ("redacted", "unknown"):
-            continue
-        by_id[(scheme, ident)].append(name)
-        sources[name].add(source)
-    for names in by_id.values():
-        for other in names[1:]:
-            uf.union(names[0], other)
-    truth_names = set(sources)
-    truth_groups: dict[str, list[str]] = defaultdict(list)
-    for name in truth_names:
-        truth_groups[uf.find(name)].append(name)
-    legal_uf = _UF()  # Companies House numbers only: one legal entity per number
-    for (scheme, _), names in by_id.items():
-        if scheme == "coh":
-            for other in names[1:]:
-                legal_uf.union(names[0], other)
-    legal_groups: dict[str, list[str]] = defaultdict(list)
-    for name in {n for (s, _), ns in by_id.items() if s == "coh" for n in ns}:
-        legal_groups[legal_uf.find(name)].append(name)
-
-    # Resolve names only.
-    counts: Counter[str] = Counter()
-    for names in per_source.values():
-        counts.update(names)
-    for name in truth_names:
-        counts[name] += 0
-    cut = truncated_names(per_source)
+def resolve_names(
+    counts: Counter[str], cut: set[str], ids: dict[str, tuple[str | None, str | None]]
+) -> dict[str, str | None]:
+    """Run the product's resolver; ``ids`` gives (company number, VAT number) of identified names."""
     all_names = sorted(counts)
     table = NameTable(
         names=all_names,
         rows=[counts[n] for n in all_names],
-        company=[None] * len(all_names),
+        company=[ids.get(n, (None, None))[0] for n in all_names],
         charity=[None] * len(all_names),
-        vat=[None] * len(all_names),
+        vat=[ids.get(n, (None, None))[1] for n in all_names],
         truncated=[n in cut for n in all_names],
         prior_id=[None] * len(all_names),
     )
-    t0 = time.perf_counter()
     result = resolve(table, Overrides(), set())
-    resolve_seconds = time.perf_counter() - t0
-    entity = dict(zip(all_names, result.supplier_id, strict=True))
-    pred_groups: dict[str, list[str]] = defaultdict(list)
-    for name in truth_names:
+    return dict(zip(all_names, result.supplier_id, strict=True))
+
+
+def predicted_pairs(entity: dict[str, str | None], names: Iterable[str]) -> set[Pair]:
+    groups: dict[str, list[str]] = defaultdict(list)
+    for name in names:
         sid = entity.get(name)
         if sid:
-            pred_groups[sid].append(name)
+            groups[sid].append(name)
+    return pairs_of(groups.values())
 
-    truth_pairs = pairs_of(truth_groups)
-    pred_pairs = pairs_of(pred_groups)
-    schemes: dict[str, set[str]] = defaultdict(set)
-    for (scheme, _), names in by_id.items():
-        for name in names:
-            schemes[name].add(scheme)
-    COMPARABLE.update(p for p in pred_pairs if schemes[p[0]] & schemes[p[1]])
-    report: dict[str, object] = {
-        "mode": "name-only (identifiers hidden from the resolver)",
-        "names_resolved": len(all_names),
-        "suppliers_from_all_names": len({s for s in result.supplier_id if s}),
-        "truth_names": len(truth_names),
-        "truth_entities": len(truth_groups),
-        "truth_names_resolved_to_entities": len(pred_groups),
-        "truth_names_not_suppliers": sum(1 for n in truth_names if not entity.get(n)),
-        "all": score(pred_pairs, truth_pairs),
-        "hard_pairs (differ after case/space folding)": score(
-            {p for p in pred_pairs if fold(p[0]) != fold(p[1])},
-            {p for p in truth_pairs if fold(p[0]) != fold(p[1])},
+
+IDENTIFYING = {  # runs of the full-product view: the source whose names keep their identifiers
+    "register (Salford contract register)": ("salford_register",),
+    "notices (Contracts Finder OCDS, ownership data)": ("ocds_bluetail", "ocds_chids", "ocds_2025", "bods"),
+    "spend with VAT numbers (Trafford)": ("trafford_vat",),
+}
+
+
+def identified(truth: Truth, sources: tuple[str, ...]) -> dict[str, tuple[str | None, str | None]]:
+    """(company number, VAT number) each name carries in ``sources``: the most used, as the product
+    takes it."""
+    out: dict[str, tuple[str | None, str | None]] = {}
+    for name in truth.names:
+        found: Counter[tuple[str, str]] = Counter()
+        for source in sources:
+            found.update(truth.carried.get((name, source), Counter()))
+        if found:
+            best = {
+                scheme: min((-n, ident) for (s, ident), n in found.items() if s == scheme)[1]
+                for scheme in {s for s, _ in found}
+            }
+            out[name] = (best.get("coh"), best.get("vat"))
+    return out
+
+
+def one_side_pairs(pairs: Iterable[Pair], ids: dict[str, tuple[str | None, str | None]]) -> set[Pair]:
+    """Pairs where exactly one name carries an identifier (the other is a name only)."""
+    return {(a, b) for a, b in pairs if (a in ids) != (b in ids)}
+
+
+def load(cache: str | None, no_distractors: bool) -> tuple[list[Record], dict[str, Counter[str]]]:
+    if cache and Path(cache).exists():
+        records, per_source = pickle.loads(Path(cache).read_bytes())
+    else:
+        records = [*trafford_vat(), *salford_register(), *ocds(), *bods()]
+        per_source = dict(distractors())
+        if cache:
+            Path(cache).write_bytes(pickle.dumps((records, per_source)))
+    if no_distractors:
+        per_source = {}
+    return records, per_source
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--no-distractors", action="store_true", help="resolve the truth names only")
+    parser.add_argument("--examples", type=int, default=15, help="error examples to print per view")
+    parser.add_argument("--cache", help="pickle of the loaded data (written when missing)")
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON only")
+    args = parser.parse_args()
+    if not SHARED.exists():
+        sys.exit(f"no shared data at {SHARED}")
+    started = time.perf_counter()
+    records, per_source = load(args.cache, args.no_distractors)
+    per_source["trafford"] = Counter(n for n, s, _, _ in records if s == "trafford_vat")
+    loaded = time.perf_counter() - started
+    truth = Truth(records)
+
+    counts: Counter[str] = Counter()
+    for names in per_source.values():
+        counts.update(names)
+    for name in truth.names:
+        counts[name] += 0
+    cut = truncated_names(per_source)
+
+    # 1. headline: names only
+    t0 = time.perf_counter()
+    entity = resolve_names(counts, cut, {})
+    resolve_seconds = time.perf_counter() - t0
+    pred = predicted_pairs(entity, truth.names)
+    vat_by = {v: {p for p in truth.vat_pairs if truth.labels.get(p) == v} for v in ("same", "different")}
+    vat_other = truth.vat_pairs - vat_by["same"] - vat_by["different"]
+    wrong_register = {p for p in truth.coh_pairs if truth.labels.get(p) in ("different", "unsure")}
+    conflicts = truth.conflicts()
+    vat_names = {n for n in truth.names if "vat" in truth.schemes[n]}
+    pred_vat = {p for p in pred if p[0] in vat_names and p[1] in vat_names} - vat_by["different"] - vat_other
+    conflict_pairs = {(a, b) for a, b, _ in conflicts}
+    headline: dict[str, object] = {
+        "all": score(pred, truth.pairs, truth),
+        "all, hard pairs (differ after case/space folding)": score(
+            {p for p in pred if fold(p[0]) != fold(p[1])},
+            {p for p in truth.pairs if fold(p[0]) != fold(p[1])},
+            truth,
         ),
-        "diagnostic: truth pairs where one name's words lie within the other's": score(
-            {p for p in pred_pairs if name_evident(p)}, {p for p in truth_pairs if name_evident(p)}
+        "companies house numbers only": score(
+            {p for p in pred if p[0] in truth.coh_names and p[1] in truth.coh_names}, truth.coh_pairs, truth
         ),
-        "companies_house_only": score(
-            {p for p in pred_pairs if p[0] in legal_uf.parent and p[1] in legal_uf.parent},
-            pairs_of(legal_groups),
+        "companies house, without register rows carrying another party's number": score(
+            {p for p in pred if p[0] in truth.coh_names and p[1] in truth.coh_names} - wrong_register,
+            truth.coh_pairs - wrong_register,
+            truth,
+        ),
+        "VAT, one organisation (hand-labelled)": score(pred_vat, vat_by["same"], truth),
+        "VAT, different organisations of one VAT group (hand-labelled)": {
+            "truth_pairs": len(vat_by["different"]),
+            "joined_by_names": len(pred & vat_by["different"]),
+        },
+        "VAT, unsure or unlabelled": {
+            "truth_pairs": len(vat_other),
+            "joined_by_names": len(pred & vat_other),
+        },
+        "all, without VAT-group pairs and truth conflicts": score(
+            pred - vat_by["different"] - conflict_pairs - wrong_register,
+            truth.pairs - vat_by["different"] - wrong_register,
+            truth,
         ),
     }
-    for source in sorted({s for ss in sources.values() for s in ss}):
-        names = {n for n, ss in sources.items() if source in ss}
-        report[f"source {source}"] = score(
-            {p for p in pred_pairs if p[0] in names and p[1] in names},
-            {p for p in truth_pairs if p[0] in names and p[1] in names},
+    for source in sorted({s for ss in truth.sources.values() for s in ss}):
+        named = {n for n, ss in truth.sources.items() if source in ss}
+        headline[f"source {source}"] = score(
+            {p for p in pred if p[0] in named and p[1] in named},
+            {p for p in truth.pairs if p[0] in named and p[1] in named},
+            truth,
         )
-    report["seconds"] = {"load": round(loaded, 1), "resolve": round(resolve_seconds, 1)}
+
+    # 2. full product: one side identified
+    product: dict[str, object] = {}
+    total_pred: set[tuple[str, Pair]] = set()
+    total_truth: set[tuple[str, Pair]] = set()
+    product_errors: list[tuple[str, str, Pair]] = []
+    for label, sources in IDENTIFYING.items():
+        ids = identified(truth, sources)
+        run = resolve_names(counts, cut, ids)
+        run_pred = one_side_pairs(predicted_pairs(run, truth.names), ids)
+        run_truth = one_side_pairs(truth.pairs, ids) - vat_by["different"] - wrong_register
+        run_pred = {p for p in run_pred if p in run_truth or truth.comparable(p)} - vat_by["different"]
+        run_pred -= wrong_register
+        product[label] = score(run_pred, run_truth, truth)
+        total_pred |= {(label, p) for p in run_pred}
+        total_truth |= {(label, p) for p in run_truth}
+        product_errors += [(label, "false", p) for p in sorted(run_pred - run_truth)]
+        product_errors += [(label, "missed", p) for p in sorted(run_truth - run_pred)]
+    tp = len(total_pred & total_truth)
+    product["all runs"] = {
+        "truth_pairs": len(total_truth),
+        "predicted_pairs": len(total_pred),
+        "true_positives": tp,
+        "precision": round(tp / len(total_pred), 4) if total_pred else 1.0,
+        "recall": round(tp / len(total_truth), 4) if total_truth else 1.0,
+    }
+
+    # 2b. every identifier the data carries given to the resolver (as on these files in the product)
+    every = identified(truth, tuple(sorted({s for ss in truth.sources.values() for s in ss})))
+    full = predicted_pairs(resolve_names(counts, cut, every), truth.names)
+    product["every identifier visible: VAT-group pairs merged (hand-labelled different organisations)"] = {
+        "truth_pairs": len(vat_by["different"]),
+        "merged": len(full & vat_by["different"]),
+    }
+    product["every identifier visible: pairs of one organisation (VAT-group merges count as false)"] = score(
+        full - wrong_register,
+        truth.pairs - vat_by["different"] - wrong_register,
+        truth,
+    )
+
+    report: dict[str, object] = {
+        "names_resolved": len(counts),
+        "suppliers_from_all_names": len({s for s in entity.values() if s}),
+        "truth_names": len(truth.names),
+        "truth_entities": len(groups_of(truth.uf, truth.names)),
+        "truth_names_resolved_to_entities": len({entity[n] for n in truth.names if entity.get(n)}),
+        "truth_names_not_suppliers": sum(1 for n in truth.names if not entity.get(n)),
+        "1 headline, names only (identifiers hidden)": headline,
+        "2 full product, one side identified (labelled different organisations left out)": product,
+        "3 truth conflicts": {
+            "same normalised name, different identifiers": len(conflicts),
+            "register rows with another party's number (pairs)": len(wrong_register),
+        },
+        "seconds": {"load": round(loaded, 1), "resolve": round(resolve_seconds, 1)},
+    }
     print(json.dumps(report, indent=2))
-    if args.examples:
-        fps = sorted((pred_pairs & COMPARABLE) - truth_pairs)
-        fns = sorted(truth_pairs - pred_pairs, key=lambda p: (fold(p[0]) == fold(p[1]), p))
-        print(f"\nfalse merges ({len(fps)}), first {args.examples}:")
-        for a, b in fps[: args.examples]:
-            print(f"  {a!r} + {b!r}")
-        print(f"\nmissed pairs ({len(fns)}), first {args.examples}:")
-        for a, b in fns[: args.examples]:
-            print(f"  {a!r} / {b!r}")
+    if args.json:
+        return
+    n = args.examples
+    print(f"\ntruth conflicts: same normalised name, different identifiers ({len(conflicts)}):")
+    for a, b, why in conflicts:
+        print(f"  {a!r} / {b!r}: {why}")
+    print(f"\nregister rows carrying another party's number ({len(wrong_register)} pairs):")
+    for a, b in sorted(wrong_register):
+        print(f"  {a!r} / {b!r}")
+    subsets = {
+        "companies house": (
+            {p for p in pred if p[0] in truth.coh_names and p[1] in truth.coh_names},
+            truth.coh_pairs,
+        ),
+        "salford register": (
+            {p for p in pred if "salford_register" in truth.sources[p[0]] | truth.sources[p[1]]},
+            {p for p in truth.pairs if "salford_register" in truth.sources[p[0]] | truth.sources[p[1]]},
+        ),
+        "VAT one organisation": (pred_vat, vat_by["same"]),
+        "all": (pred, truth.pairs),
+    }
+    for name, (p_set, t_set) in subsets.items():
+        fps = sorted({p for p in p_set if truth.comparable(p)} - t_set)
+        fns = sorted(t_set - p_set, key=lambda p: (fold(p[0]) == fold(p[1]), p))
+        print(f"\n[{name}] false merges ({len(fps)}), first {n}:")
+        for a, b in fps[:n]:
+            print(f"  {a!r} + {b!r}  [{truth.labels.get((a, b), '')}]")
+        print(f"[{name}] missed pairs ({len(fns)}), first {n}:")
+        for a, b in fns[:n]:
+            print(f"  {a!r} / {b!r}  [{truth.labels.get((a, b), '')}]")
+    print(f"\n[full product] errors ({len(product_errors)}), first {n}:")
+    for label, kind, (a, b) in product_errors[:n]:
+        print(f"  {kind}: {a!r} / {b!r}  ({label.split(' (')[0]})")
 
 
 if __name__ == "__main__":

@@ -39,7 +39,7 @@ KEYS = [
     ("Tom Smith trading as Folksy Theatre", "folksy theatre", None),
     ("M Salloo C/O Hajra Salloo", "m salloo", None),
     # truncation of the legal form at a field width
-    ("Arawak Walton Housing Association L", "arawak walton housing association", "company"),
+    ("Arawak Walton Housing Association L", "arawak walton housing association", "cut"),  # Ltd or LLP
     # punctuation, initials, abbreviations, web and card noise
     ("Planit I.E. Limited", "planit i e", "company"),
     ("St Mary's Church", "saint marys church", None),

@@ -151,23 +151,44 @@ def test_ids_survive_reruns_and_new_data(warehouse: Warehouse, tmp_path: Path) -
 def test_merged_entities_keep_one_id_and_redirect_the_other(warehouse: Warehouse) -> None:
     wh = warehouse
     pay(wh, TRAFFORD, "Alpha Systems Ltd", times=3)
-    pay(wh, SALFORD, "Alphasys Solutions Ltd")
+    pay(wh, SALFORD, "Alpha Systems North West")  # no legal form: the qualifier keeps it apart
     resolve(wh)
-    big, small = sid(wh, "Alpha Systems Ltd"), sid(wh, "Alphasys Solutions Ltd")
+    big, small = sid(wh, "Alpha Systems Ltd"), sid(wh, "Alpha Systems North West")
     assert big != small
-    # a VAT number now shows they are one business
+    # a VAT number now shows they are one business (and the names agree)
     pay(wh, TRAFFORD, "Alpha Systems Ltd", vat="GB245719348")
-    pay(wh, SALFORD, "Alphasys Solutions Ltd", vat="245 7193 48")
+    pay(wh, SALFORD, "Alpha Systems North West", vat="245 7193 48")
     summary = resolve_warehouse(wh, use_default_file=False)
-    assert sid(wh, "Alphasys Solutions Ltd") == big
+    assert sid(wh, "Alpha Systems North West") == big
     assert summary.retired_ids == 1
     assert wh.rows("SELECT old_supplier_id, supplier_id FROM supplier_redirects") == [(small, big)]
     moved = explain(wh, str(small))
     assert moved.redirected_from == small and moved.supplier and moved.supplier.supplier_id == big
     assert (
-        alias(wh, "Alphasys Solutions Ltd")["evidence"]
-        == "same VAT number GB245719348, with 'Alpha Systems Ltd'"
+        alias(wh, "Alpha Systems North West")["evidence"]
+        == "same VAT number GB245719348 and a name in common, with 'Alpha Systems Ltd'"
     )
+
+
+def test_vat_groups_stay_separate_suppliers(warehouse: Warehouse) -> None:
+    """One VAT registration covers a VAT group: names that do not agree stay apart."""
+    wh = warehouse
+    vat = "GB149151958"
+    pay(wh, TRAFFORD, "Manchester City Council", vat=vat, times=3)
+    pay(wh, TRAFFORD, "Irk Valley Community School", vat=vat)
+    pay(wh, TRAFFORD, "HC-One Ltd", vat="GB218770886", times=2)
+    pay(wh, TRAFFORD, "HC-One Ltd (Kings Park)", vat="GB218770886")
+    pay(wh, TRAFFORD, "HC-One No.1 Ltd", vat="GB218770886")  # another registered company
+    pay(wh, TRAFFORD, "TfGM T/A DriveSafe", vat="GB146594245")
+    pay(wh, TRAFFORD, "Transport for Greater Manchester", vat="GB146594245", times=2)
+    resolve(wh)
+    assert sid(wh, "Manchester City Council") != sid(wh, "Irk Valley Community School")
+    assert sid(wh, "HC-One Ltd (Kings Park)") == sid(wh, "HC-One Ltd") != sid(wh, "HC-One No.1 Ltd")
+    assert sid(wh, "TfGM T/A DriveSafe") == sid(wh, "Transport for Greater Manchester")
+    groups = wh.rows(
+        "SELECT vat_number, count(*) FROM suppliers WHERE vat_number IS NOT NULL GROUP BY 1 ORDER BY 1"
+    )
+    assert groups == [("146594245", 1), ("149151958", 2), ("218770886", 2)]
 
 
 def _override_data(wh: Warehouse) -> None:

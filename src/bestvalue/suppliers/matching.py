@@ -1,7 +1,7 @@
 """Fuzzy links between distinct normalised names, tuned for precision.
 
-Only two kinds of near-miss are accepted, because both are common in council data and rarely join
-two different organisations:
+Only these kinds of near-miss are accepted, because they are common in council data and rarely
+join two different organisations:
 
 * **typos**: the two keys have the same words except one pair that differs by one edit (a
   transposition counts as one), both words at least 5 letters and starting with the same letter,
@@ -9,7 +9,22 @@ two different organisations:
   not both of them dictionary words or known names (``Johnson``/``Johnston``, ``Homes``/``Holmes``
   stay apart; ``Greentech``/``Screentech`` too);
 * **truncation**: a name cut at its council's field width (the width where a spike of names end) is
-  a prefix of exactly one other key, of at least 15 characters and 2 words.
+  a prefix of exactly one other key, of at least 15 characters and 2 words;
+* **shortened word**: two keys of 3+ words that start with the same rare word (held by at most
+  ``RARE_FIRST`` keys, and no business word such as ``training``) and differ only in one word that
+  is the start of the other, at least 4 letters (``Aspris Child Svcs Ltd`` / ``Aspris Childrens
+  Services Ltd``);
+* **initials**: a one-word key published in capitals that a published name pairs with the words it
+  stands for (``IMMA`` / ``Irish Museum of Modern Art (IMMA)``); or, of 5-6 letters, not a
+  dictionary word or a name, the initials of exactly one key of 3+ words of 3+ letters (``BBOWT`` /
+  ``Berks Bucks & Oxon Wildlife Trust``; ``and``/``of``/``for``/``the`` may or may not count), neither
+  carrying a legal form (a registered name is not some other name's initials: ``RICS`` is not ``RBS
+  Invoice Customer and Support Ltd``, ``NICC Ltd`` not ``Nasfat Islamic Community Centre``), and no
+  word of the long key within the initials (``APEA`` is not ``Active Play Event - APE``). Four
+  letters are too few to be unique by chance: ``ACAS`` is not ``Acorn Close Allotment Society``.
+
+Not accepted, because they join different legal persons too often: a brand and ``<brand> Trading
+Ltd`` (a charity and its trading subsidiary: ``Seven Stories`` / ``Seven Stories Trading Ltd``).
 
 Typo candidates come from exact signature blocks (see :func:`typo_links`); edit distances are
 computed by rapidfuzz in C.
@@ -25,13 +40,18 @@ from itertools import chain
 from rapidfuzz.distance import OSA
 from rapidfuzz.process import cdist
 
-from bestvalue.suppliers.rules import forenames, is_english, surnames
+from bestvalue.suppliers.names import STOP_WORDS as _STOP
+from bestvalue.suppliers.names import initials
+from bestvalue.suppliers.rules import business_words, forenames, is_english, surnames
 
 MIN_COMPACT = 8  # shorter keys are never fuzzy-matched
 MIN_WORD = 5  # the differing words must be at least this long
 RARE = 2  # the typo word is held by at most this many distinct keys
 SMALL_BLOCK = 60  # blocks up to this size are compared in Python
 MIN_PREFIX = 15  # truncated keys shorter than this are not prefix-matched
+RARE_FIRST = 30  # shortened-word links: the shared first word is held by at most this many keys
+MIN_STEM = 4  # shortened-word links: the shorter word has at least this many letters
+ACRONYM = (5, 6)  # initials links not shown by any published name: length of the initials
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,5 +162,76 @@ def truncation_links(keys: list[str], truncated: list[bool]) -> list[FuzzyLink]:
                 FuzzyLink(
                     i, hits[0], round(len(key) / len(full), 3), f"cut-off name is the start of '{full}'"
                 )
+            )
+    return links
+
+
+def stem_links(keys: list[str]) -> list[FuzzyLink]:
+    """Keys of 3+ words with the same rare first word, equal but for one word that is the start of
+    the other (``child``/``childrens``, ``learn``/``learning``, ``agent``/``agents``)."""
+    heads = [k.partition(" ")[0] for k in keys]
+    first: Counter[str] = Counter(heads)
+    blocks: dict[tuple[str, int], list[int]] = defaultdict(list)
+    generic = business_words()
+    for i, key in enumerate(keys):
+        if 1 < first[heads[i]] <= RARE_FIRST and key.count(" ") >= 2 and heads[i] not in generic:
+            blocks[(heads[i], key.count(" "))].append(i)
+    links: list[FuzzyLink] = []
+    for members in blocks.values():
+        if len(members) < 2:
+            continue
+        split = [keys[i].split() for i in members]
+        for x in range(len(members)):
+            a = split[x]
+            for y in range(x + 1, len(members)):
+                b = split[y]
+                diff = [(u, v) for u, v in zip(a, b, strict=True) if u != v]
+                if len(diff) != 1:
+                    continue
+                short, long = sorted(diff[0], key=len)
+                if len(short) >= MIN_STEM and long.startswith(short) and short.isalpha() and long.isalpha():
+                    ka, kb = keys[members[x]], keys[members[y]]
+                    score = round(1.0 - (len(long) - len(short)) / max(len(ka), len(kb)), 3)
+                    links.append(FuzzyLink(members[x], members[y], score, f"'{short}' is short for '{long}'"))
+    return links
+
+
+def acronym_links(
+    keys: list[str], capitals: list[bool], has_form: list[bool], asserted: dict[str, tuple[str, str]]
+) -> list[FuzzyLink]:
+    """One-word keys written in capitals (``capitals``) that are initials: of the key a published
+    name pairs them with (``asserted``: initials -> (key, published name), ``Irish Museum of Modern
+    Art (IMMA)``); else, for 5+ letters, of exactly one key of 3+ words (``has_form``: a name with
+    the key carries a legal form)."""
+    lo, hi = ACRONYM
+    index = {k: i for i, k in enumerate(keys)}
+    links: list[FuzzyLink] = []
+    for letters, (words, shown) in sorted(asserted.items()):
+        if letters in index and words in index and letters != words:
+            detail = f"'{letters}' is the initials of '{words}', as '{shown}' shows"
+            links.append(FuzzyLink(index[letters], index[words], 0.95, detail))
+    wanted = {
+        k
+        for k, caps in zip(keys, capitals, strict=True)
+        if caps and lo <= len(k) <= hi and k.isalpha() and not _known(k) and k not in asserted
+    }
+    if not wanted:
+        return links
+    firsts = {w[0] for w in wanted}
+    found: dict[str, set[int]] = defaultdict(set)
+    for i, key in enumerate(keys):
+        if key[0] not in firsts or not 2 <= key.count(" ") <= hi + 1:
+            continue
+        tokens = key.split()
+        if has_form[i] or min(len(t) for t in tokens if t not in _STOP) < 3:
+            continue
+        for letters in initials(tokens):
+            if letters in wanted and not any(len(t) >= 3 and t in letters for t in tokens):
+                found[letters].add(i)
+    for letters, hits in sorted(found.items()):
+        (full, *more) = hits
+        if not more and not has_form[index[letters]]:
+            links.append(
+                FuzzyLink(index[letters], full, 0.9, f"'{letters}' is the initials of '{keys[full]}'")
             )
     return links

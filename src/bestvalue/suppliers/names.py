@@ -13,7 +13,10 @@ key are, with high likelihood, the same company:
   ``Age UK Trafford`` and ``Age UK`` stay apart;
 * ``UK``/``GB``/``United Kingdom`` (except as the first word);
 * "trading as": ``A Ltd t/a B`` is keyed on the legal entity ``A``; ``Jane Smith t/a B`` on ``B``;
-  ``c/o`` and what follows is dropped;
+  ``L&Q t/a London & Quadrant`` on the words the initials stand for; ``c/o`` and what follows is
+  dropped, and so is ``via`` and what follows after a legal form (an agent);
+* a final bracket restating the name: initials (``Scottish & Southern Electric (SSE)``) or the
+  company behind a brand (``I Love MCR (I Love Media Ltd)``), kept as the other name;
 * web and card-terminal noise: ``www.``, ``.co.uk``, ``WF* ``, ``PAYPAL *``, reference numbers of 5+
   digits;
 * common abbreviations (``Svcs``, ``Assoc``, ``Mgmt``, ``MBC``, ...; table ``data/abbreviations.csv``).
@@ -64,6 +67,7 @@ _TRADING_AS = re.compile(
     r"(?:\s+of)?)(?=[\s:)\]]|$)[\s:]*"
 )
 _CARE_OF = re.compile(r"(?:^|\s|\()(?:c/o|c\\o|care\s+of)(?=\s|$)")
+_VIA = re.compile(r"(?<=\b(?:ltd|plc|llp))\.?\s+via\s|(?<=\blimited)\s+via\s")
 _WWW = re.compile(r"^(?:https?://)?w{2,3}\.")
 _DOMAIN = re.compile(
     r"(?<=[a-z0-9])\.(?:co|com|org|net|ac|gov|ltd|plc|me|io|eu|info|biz)(?:\.[a-z]{0,3})?(?![a-z])\.?"
@@ -118,6 +122,16 @@ def person_words(raw: str) -> list[str]:
     text = _strip_noise(fold(raw)).replace("'", "").replace("&", " and ")
     text = re.sub(r"(?<=[a-z])-(?=[a-z])", "", text)
     return ["and" if t == "et" else t for t in _NOT_WORD.split(text) if t]
+
+
+def card_terminal(folded: str) -> bool:
+    """Whether the name is a card-payment processor's prefix and a merchant (``SQ *Cafe``,
+    ``PAYPAL *EBAY``): people are not paid through card terminals."""
+    if "*" not in folded:
+        return False
+    head, _, rest = folded.partition("*")
+    head = head.strip().replace(" ", "")
+    return bool(re.search(r"[a-z]{2}", rest)) and (0 < len(head) <= 3 or head in _PROCESSORS)
 
 
 def _strip_noise(text: str) -> str:
@@ -241,8 +255,8 @@ def _core(text: str) -> tuple[list[str], str | None, bool, list[str]]:
             tokens = tokens[: again[0]]
             vcse = vcse or again[3]
     elif len(tokens) >= 3 and tokens[-1] in _TRUNCATED_FORMS:
+        kind = "cut" if tokens[-1] == "l" else "company"  # '... L' may be 'Ltd' or 'LLP' cut short
         tokens = tokens[:-1]
-        kind = "company"
     while len(tokens) > 1 and tokens[0] == "the":
         tokens = tokens[1:]
     while len(tokens) > 1 and tokens[-1] == "and":
@@ -251,6 +265,97 @@ def _core(text: str) -> tuple[list[str], str | None, bool, list[str]]:
     if not tokens:
         tokens = [t for t in raw if t != "the"] or raw
     return tokens, kind, vcse, qualifier
+
+
+STOP_WORDS = frozenset({"and", "of", "for", "the", "in", "on", "at", "to"})
+_STOP = STOP_WORDS
+
+
+def initials(tokens: list[str]) -> tuple[str, str]:
+    """First letters of every word, and of every word but ``and``/``of``/``for``/``the``..."""
+    return "".join(t[0] for t in tokens), "".join(t[0] for t in tokens if t not in _STOP)
+
+
+def is_acronym(short: str, tokens: list[str], compound: bool = False) -> bool:
+    """Whether ``short`` is made of the initials of ``tokens`` (2+ words, ``and``/``of`` optional:
+    ``tfgm`` = Transport for Greater Manchester). With ``compound`` (a name and what it restates,
+    side by side in one published name), also the initials of the first words only (``lq`` = London
+    and Quadrant Housing Trust) or of the parts of one joined-up word (``pwc`` =
+    Pricewaterhousecoopers: its first letter, then the others in order)."""
+    if len(short) < 2 or not tokens or not tokens[0] or short[0] != tokens[0][0] or not short.isalpha():
+        return False
+    if len(tokens) >= 2:
+        if short in initials(tokens) or short == "".join(t[0] for t in tokens if t != "and"):
+            return True
+        return compound and any(
+            short in initials(tokens[:k]) for k in range(2, len(tokens)) if tokens[k - 1] not in _STOP
+        )
+    if compound and len(tokens) == 1 and len(tokens[0]) >= 2 * len(short) and tokens[0][0] == short[0]:
+        rest = iter(tokens[0][1:])
+        return all(c in rest for c in short[1:])
+    return False
+
+
+_LAST_BRACKET = re.compile(r"^(.*?\S)\s*\(([^()]+)\)\s*$")
+_LEGAL_WORD = re.compile(r"\b(?:ltd|limited|plc|llp|lp|cic|cio|llc|inc|co|company)\b")
+
+
+def _bracket_alias(text: str) -> tuple[str, str]:
+    """A name with a final ``(...)`` that restates it: ``Scottish & Southern Electric (SSE)`` and
+    ``PwC (PricewaterhouseCoopers)`` (initials and the words they stand for: keyed on the words),
+    ``I Love MCR (I Love Media Ltd)`` (a brand and its company: keyed on the company). Returns the
+    text to key and the other side ('' when the brackets are something else)."""
+    if not text.endswith(")"):
+        return text, ""
+    m = _LAST_BRACKET.match(text)
+    if not m:
+        return text, ""
+    outside, inside = m.group(1).strip(), m.group(2).strip()
+    same_start = outside[:1] == inside[:1]  # initials start as the words they stand for
+    one_in, one_out = same_start and " " not in inside, same_start and " " not in outside
+    if not (one_in or one_out or _LEGAL_WORD.search(inside)):
+        return text, ""  # most brackets: a place or a branch, several words without a legal form
+    out_words, in_words = words(outside), words(inside)
+    if not out_words or not in_words:
+        return text, ""
+    if len(in_words) == 1 and is_acronym(in_words[0], _plain(out_words), compound=True):
+        return outside, inside
+    if len(out_words) == 1 and is_acronym(out_words[0], _plain(in_words), compound=True):
+        return inside, outside
+    if _find_legal_form(in_words) and not _find_legal_form(out_words) and _names_company(in_words):
+        return inside, outside
+    return text, ""
+
+
+def _names_company(tokens: list[str]) -> bool:
+    """Whether the words before a legal form name a company on their own (``Eldercare Ltd``,
+    ``Bfs Group Ltd``), not the end of a longer name (``(UK Ltd)``, ``(Leasing Ltd)``)."""
+    name = [t for t in _plain(tokens) if t not in _COUNTRY]
+    if len(name) >= 2:
+        return True
+    return len(name) == 1 and not is_english(name[0])
+
+
+def _letters(tokens: list[str]) -> str:
+    """The initials a name is written as: one word (``TfGM``), or single letters (``L & Q``)."""
+    if len(tokens) == 1:
+        return tokens[0]
+    letters = [t for t in tokens if t != "and"]
+    return "".join(letters) if all(len(t) == 1 for t in letters) else ""
+
+
+def _plain(tokens: list[str]) -> list[str]:
+    """Words before a legal form (the part initials stand for)."""
+    found = _find_legal_form(tokens)
+    return tokens[: found[0]] if found else tokens
+
+
+def _trade_word(word: str) -> bool:
+    """A dictionary word (or its plural) of 8+ letters, common in business names and no name
+    (``controls``, ``containers``, ``collaborative``; not ``bills`` or ``sterling``, surnames too)."""
+    if len(word) < 8 or word in surnames() or word in forenames() or word not in common_words():
+        return False
+    return is_english(word) or (word.endswith("s") and is_english(word[:-1]))
 
 
 def person_reason(tokens: list[str]) -> str | None:
@@ -276,6 +381,8 @@ def person_reason(tokens: list[str]) -> str | None:
     if len(names) < 2 or tokens[0] == "and" or tokens[-1] == "and":
         return None
     first, last = names[0], names[-1]
+    if _trade_word(last):
+        return None  # 'Gibson Controls', 'Cleveland Containers': ends with a word of trade
 
     def name_like(word: str) -> bool:
         return len(word) == 1 or word in forenames() or word in surnames() or not is_english(word)
@@ -298,7 +405,13 @@ def person_reason(tokens: list[str]) -> str | None:
         and (len(names) == 2 or all(name_like(t) for t in names[1:]))
     ):
         return f"starts with the forename '{first}'"
-    if len(first) >= 2 and len(names) <= 3 and all(len(t) == 1 for t in names[1:]) and "and" not in tokens:
+    if (
+        len(first) >= 2
+        and len(names) <= 3
+        and all(len(t) == 1 for t in names[1:])
+        and "and" not in tokens
+        and name_like(first)
+    ):
         return "a surname and initials"
     if (
         len(names) <= 3
@@ -310,6 +423,12 @@ def person_reason(tokens: list[str]) -> str | None:
         return f"ends with the surname '{last}' after words that are not common in business names"
     if len(tokens) == 2 and all(len(t) >= 3 and t.isalpha() and plain(t) for t in tokens):
         return "two words that are neither English nor common in business names"
+    if (
+        len(tokens) == 3
+        and (first in forenames() or last in surnames())
+        and all(len(t) >= 3 and t.isalpha() and plain(t) for t in tokens)
+    ):
+        return "three words that are neither English nor common in business names, one a known name"
     return None
 
 
@@ -320,7 +439,13 @@ def normalise(raw: str, folded: str | None = None) -> NormalisedName:
         care_of = _CARE_OF.search(text)
         if care_of and care_of.start() > 0:
             text = text[: care_of.start()]
-    trading = ""
+    if " via " in text:
+        via = _VIA.search(text)
+        if via:
+            text = text[: via.start()]
+    trading = alias = ""
+    if text.endswith(")"):
+        text, alias = _bracket_alias(text)
     parts = [text]
     if "t" in text and ("/" in text or "\\" in text or "trading" in text or "t.a." in text):
         parts = [p.strip(" -,;:()[]") for p in _TRADING_AS.split(text, maxsplit=1)]
@@ -330,12 +455,16 @@ def normalise(raw: str, folded: str | None = None) -> NormalisedName:
             use_right = True
         elif left[1]:
             use_right = False
+        elif _letters(left[0]) and is_acronym(_letters(left[0]), right[0], compound=True):
+            use_right = True  # 'L&Q T/A London & Quadrant': the name the initials stand for
         else:
             use_right = person_reason(words(parts[0])) is not None
         (tokens, kind, vcse, qualifier), other = (right, left) if use_right else (left, right)
         trading = " ".join(other[0])
     else:
         tokens, kind, vcse, qualifier = _core(next((p for p in parts if p), text))
+    if alias and not trading:
+        trading = alias
     key = " ".join(tokens)
     compact = "".join(t for t in tokens if t != "and") or key.replace(" ", "")
     return NormalisedName(key, compact, kind, vcse, " ".join(qualifier), trading)

@@ -8,10 +8,12 @@ names. The rules, in order:
    ``Withheld``, ``GDPR``, a person described by role such as ``Service User`` or ``Foster Carer``...;
    table ``data/redactions.csv``).
 3. ``supplier``: a legal form, a business word (``Care``, ``Services``, ``School``...), a digit, a
-   trading-as name or a web address.
+   trading-as name, a web address, ``UK`` after the first word, or a card-terminal prefix
+   (``SQ *``, ``PAYPAL *``).
 4. ``individual``: a person's name by :func:`bestvalue.suppliers.names.person_reason` (a title such
    as ``Mr``/``Dr``; initials and a surname; a known forename then a surname; a surname then
-   initials), or ``Surname, Forename`` with a comma.
+   initials), or ``Surname, Forename`` with a comma; or two to four plain words paid only as social
+   care to people (direct payments, fostering and adoption allowances...).
 5. ``supplier`` otherwise.
 """
 
@@ -20,7 +22,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal, cast
 
-from bestvalue.suppliers.names import NormalisedName, fold, normalise, person_reason, person_words, words
+from bestvalue.suppliers.names import (
+    NormalisedName,
+    card_terminal,
+    fold,
+    normalise,
+    person_reason,
+    person_words,
+    words,
+)
 from bestvalue.suppliers.rules import (
     anchored_redaction,
     business_words,
@@ -39,8 +49,12 @@ class Payee:
     confidence: float
 
 
-def classify_payee(raw: str | None, norm: NormalisedName | None = None, folded: str | None = None) -> Payee:
-    """Decide what kind of payee a published name denotes (``norm``/``folded``: already computed)."""
+def classify_payee(
+    raw: str | None, norm: NormalisedName | None = None, folded: str | None = None, *, care_only: bool = False
+) -> Payee:
+    """Decide what kind of payee a published name denotes (``norm``/``folded``: already computed;
+    ``care_only``: every payment to the name is a social-care payment to a person, such as a direct
+    payment or a fostering allowance)."""
     text = fold(raw or "") if folded is None else folded
     if not text:
         return Payee("unknown", "no payee name published", 1.0)
@@ -56,6 +70,8 @@ def classify_payee(raw: str | None, norm: NormalisedName | None = None, folded: 
     if not tokens:
         return Payee("unknown", "no letters or digits in the name", 1.0)
     business = _business_reason(tokens, norm or normalise(text, text))
+    if business is None and card_terminal(text):
+        business = "paid through a card terminal"
     if business:
         return Payee("supplier", business, 0.95)
     if weak:
@@ -66,7 +82,14 @@ def classify_payee(raw: str | None, norm: NormalisedName | None = None, folded: 
     if person:
         confidence = 0.95 if person.startswith("starts with the title") else 0.85
         return Payee("individual", person, confidence)
+    if care_only and _few_plain_words(tokens):
+        return Payee("individual", "paid only as social care to people (direct payments, fostering...)", 0.8)
     return Payee("supplier", "no sign of a person's name", 0.8)
+
+
+def _few_plain_words(tokens: list[str]) -> bool:
+    """Two to four words of letters, as a person's name has."""
+    return 2 <= len(tokens) <= 4 and all(t.isalpha() for t in tokens)
 
 
 def as_kind(text: str) -> PayeeKind:
@@ -85,6 +108,8 @@ def _business_reason(tokens: list[str], norm: NormalisedName) -> str | None:
         return "has digits"
     if "www" in tokens or any(t in ("com", "co") for t in tokens[1:]):
         return "is a web address"
+    if any(t in ("uk", "gb") for t in tokens[1:]):
+        return "names a country (UK) as businesses do"
     if business_words().isdisjoint(tokens):
         return None
     found = next(t for t in tokens if t in business_words())

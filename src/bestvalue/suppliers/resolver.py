@@ -11,8 +11,13 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from bestvalue.suppliers.clusters import Clusters, Link, assign_ids
-from bestvalue.suppliers.matching import truncation_links, typo_links
-from bestvalue.suppliers.names import NormalisedName, display_name, fold, normalise
+from bestvalue.suppliers.matching import (
+    acronym_links,
+    stem_links,
+    truncation_links,
+    typo_links,
+)
+from bestvalue.suppliers.names import NormalisedName, display_name, fold, is_acronym, normalise
 from bestvalue.suppliers.overrides import Overrides, Rule
 from bestvalue.suppliers.payees import Payee, as_kind, classify_payee
 
@@ -43,6 +48,7 @@ class NameTable:
     vat: list[str | None]
     truncated: list[bool]
     prior_id: list[str | None]
+    care_only: list[bool] = field(default_factory=list)  # paid only as social care to people
 
     def __len__(self) -> int:
         return len(self.names)
@@ -115,7 +121,7 @@ def _resolve(table: NameTable, overrides: Overrides, taken_ids: set[str]) -> Res
             clusters.link(Link(a[0], x, "override", 1.0, detail), forced=True)
 
     suppliers = [i for i in range(n) if is_supplier[i]]
-    _identifier_links(clusters, suppliers, table, company, charity)
+    _identifier_links(clusters, suppliers, table, company, charity, norms)
     _exact_links(clusters, suppliers, table, norms)
     fuzzy = _fuzzy_links(clusters, suppliers, table, norms)
 
@@ -145,7 +151,7 @@ def _resolve(table: NameTable, overrides: Overrides, taken_ids: set[str]) -> Res
             out.evidence[node] = "the only published name of this supplier"
             norm = norms[node]
             out.display[sid] = display_name(table.names[node], norm.qualifier)
-            out.legal_form[sid] = norm.legal_form
+            out.legal_form[sid] = norm.legal_form if norm.legal_form != "cut" else None
             out.vcse[sid] = bool(norm.vcse or table.charity[node])
             continue
         for node in nodes:
@@ -159,7 +165,7 @@ def _resolve(table: NameTable, overrides: Overrides, taken_ids: set[str]) -> Res
                 out.method[node], out.confidence[node] = link.method, link.confidence
                 out.evidence[node] = f"{link.detail}, with '{table.names[other]}'"
         out.display[sid] = _display(nodes, table, norms)
-        form_counts = Counter(norms[x].legal_form for x in nodes if norms[x].legal_form)
+        form_counts = Counter(norms[x].legal_form for x in nodes if norms[x].legal_form not in (None, "cut"))
         out.legal_form[sid] = form_counts.most_common(1)[0][0] if form_counts else None
         out.vcse[sid] = any(norms[x].vcse or table.charity[x] for x in nodes)
     for rule in overrides.of("name"):
@@ -176,11 +182,12 @@ def _digest(table: NameTable) -> tuple[list[NormalisedName], list[Payee]]:
     than they save on two cores)."""
     norms: list[NormalisedName] = []
     payees: list[Payee] = []
-    for name in table.names:
+    care = table.care_only or [False] * len(table)
+    for name, care_only in zip(table.names, care, strict=True):
         folded = fold(name)
         norm = normalise(name, folded)
         norms.append(norm)
-        payees.append(classify_payee(name, norm, folded))
+        payees.append(classify_payee(name, norm, folded, care_only=care_only))
     for i, payee in enumerate(payees):
         if payee.kind == "individual" and (table.company[i] or table.charity[i] or table.vat[i]):
             payees[i] = Payee("supplier", "published with a company, charity or VAT number", 0.9)
@@ -223,7 +230,13 @@ def _identifier_links(
     table: NameTable,
     company: list[str | None],
     charity: list[str | None],
+    norms: list[NormalisedName],
 ) -> None:
+    """Company and charity numbers join every name carrying them. A VAT registration covers a VAT
+    group (a council and its schools, a care group's companies), so a VAT number joins two names
+    only when the names agree too (:class:`_Kin`); the rest stay separate suppliers with one
+    ``vat_number``."""
+    kin: _Kin | None = None
     for values, label, confidence in (
         (company, "company number", CONFIDENCE["company"]),
         (charity, "charity number", CONFIDENCE["charity"]),
@@ -239,8 +252,46 @@ def _identifier_links(
                 continue
             nodes.sort(key=lambda x: (-table.rows[x], table.names[x]))
             shown = f"GB{value}" if label == "VAT number" and value.isdigit() else value
-            for x in nodes[1:]:
-                clusters.link(Link(nodes[0], x, "identifier", confidence, f"same {label} {shown}"))
+            detail = f"same {label} {shown}"
+            if label != "VAT number":
+                for x in nodes[1:]:
+                    clusters.link(Link(nodes[0], x, "identifier", confidence, detail))
+                continue
+            kin = kin or _Kin([norms[i].key for i in suppliers])
+            for k, x in enumerate(nodes[1:], start=1):
+                match = next((y for y in nodes[: min(k, VAT_GROUP_SCAN)] if kin(norms[x], norms[y])), None)
+                if match is not None:
+                    clusters.link(Link(match, x, "identifier", confidence, f"{detail} and a name in common"))
+
+
+VAT_GROUP_SCAN = 200  # a name of a VAT group is compared with at most this many names before it
+_STOP = frozenset({"and", "of", "for", "the", "in", "on", "at", "to", "by", "a"})
+
+
+class _Kin:
+    """Whether two supplier names published with one VAT number name one organisation: equal keys;
+    else, unless both are registered names (a legal form each: ``HC-One Ltd`` and ``HC-One No.1
+    Ltd`` are two companies), one the initials of the other or a shared word that few names hold
+    (at most ``max(20, 0.25%)`` of the distinct keys: ``Aspris``, ``British Gas``; not
+    ``Manchester`` or ``Services``)."""
+
+    def __init__(self, keys: list[str]) -> None:
+        distinct = set(keys)
+        self.df: Counter[str] = Counter(t for k in distinct for t in set(k.split()))
+        self.limit = max(20, int(0.0025 * len(distinct)))
+
+    def __call__(self, a: NormalisedName, b: NormalisedName) -> bool:
+        if a.compact == b.compact:
+            return True
+        if FORM_CLASS.get(a.legal_form or "") and FORM_CLASS.get(b.legal_form or ""):
+            return False  # two different registered names: two companies of the group
+        ta, tb = a.key.split(), b.key.split()
+        if (len(ta) == 1 and is_acronym(ta[0], tb)) or (len(tb) == 1 and is_acronym(tb[0], ta)):
+            return True
+        return any(
+            len(t) >= 2 and t not in _STOP and self.df[t] <= self.limit and not t.isdigit()
+            for t in set(ta) & set(tb)
+        )
 
 
 def _exact_links(
@@ -266,26 +317,55 @@ def _exact_links(
 def _fuzzy_links(
     clusters: Clusters, suppliers: list[int], table: NameTable, norms: list[NormalisedName]
 ) -> int:
-    """Typo and truncation links between distinct keys; returns how many were accepted."""
+    """Typo, truncation, shortened-word and initials links between distinct keys; returns how many
+    were accepted."""
     reps: dict[str, int] = {}
     all_cut: dict[str, bool] = {}
+    has_form: dict[str, bool] = {}
+    capitals: dict[str, bool] = {}
+    said: dict[str, dict[str, str]] = {}  # initials -> {key they stand for: published name saying so}
     for i in suppliers:
-        key = norms[i].key
+        norm = norms[i]
+        key = norm.key
         if not key:
             continue
         if key not in reps or table.rows[i] > table.rows[reps[key]]:
             reps[key] = i
         # a name cut short mid-word has no legal form or qualifier left: those end a complete name
-        cut = table.truncated[i] and norms[i].legal_form is None and not norms[i].qualifier
+        cut = table.truncated[i] and norm.legal_form is None and not norm.qualifier
         all_cut[key] = all_cut.get(key, True) and cut
+        has_form[key] = has_form.get(key, False) or norm.legal_form is not None
+        if " " not in key and 2 <= len(key) <= 6:
+            capitals[key] = capitals.get(key, False) or _in_capitals(table.names[i], key)
+        short = norm.trading_as
+        if short and " " not in short and len(short) <= 6 and is_acronym(short, key.split(), compound=True):
+            said.setdefault(short, {}).setdefault(key, table.names[i])
     keys = sorted(reps)
     accepted = 0
-    links = truncation_links(keys, [all_cut[k] for k in keys]) + typo_links(keys)
+    links = (
+        truncation_links(keys, [all_cut[k] for k in keys])
+        + typo_links(keys)
+        + stem_links(keys)
+        + acronym_links(
+            keys,
+            [capitals.get(k, False) for k in keys],
+            [has_form[k] for k in keys],
+            {short: next(iter(full.items())) for short, full in said.items() if len(full) == 1},
+        )
+    )
     links.sort(key=lambda fl: (-fl.score, keys[fl.a], keys[fl.b]))
     for fl in links:
         confidence = round(0.8 + 0.15 * fl.score, 3)
         accepted += clusters.link(Link(reps[keys[fl.a]], reps[keys[fl.b]], "fuzzy", confidence, fl.detail))
     return accepted
+
+
+def _in_capitals(name: str, key: str) -> bool:
+    """Whether the published name writes ``key`` as initials: one word with 2+ capitals (``TfGM``)."""
+    for word in name.replace(".", "").split():
+        if word.lower() == key and sum(c.isupper() for c in word) >= 2:
+            return True
+    return False
 
 
 def _anchor(nodes: list[int], table: NameTable, norms: list[NormalisedName]) -> str:

@@ -17,7 +17,7 @@ from functools import cache
 from importlib import resources
 
 # Bump when the normalising or matching code changes in a way that changes keys or links.
-CODE_VERSION = "3"
+CODE_VERSION = "4"
 
 _TABLES = (
     "legal_forms.csv",

@@ -7,14 +7,27 @@ MIN_AT_WIDTH = 5
 MIN_SHARE_AT_WIDTH = 0.005
 
 
+# Payments to people for their care or a child's care (direct payments, fostering and adoption
+# allowances...): a payee paid only under these, with no sign of a business, is a person.
+CARE_PAYMENT = (
+    "direct payment|personal budget|foster|adoption allow|special guardian|kinship|residence order"
+    "|child arrangement|shared lives|staying put|care leaver|leaving care|supported lodging"
+    "|personal assistant|boarding out"
+)
+
+
 def name_sources(with_contracts: bool) -> str:
-    """Every (name, council) a payee name is published with: spend, and contract suppliers."""
-    spend = "SELECT coalesce(supplier_name, '') AS name, council_code, 1 AS payment FROM spend"
+    """Every (name, council) a payee name is published with: spend, and contract suppliers; ``care``
+    when the spend row is a social-care payment to a person."""
+    spend = f"""SELECT coalesce(supplier_name, '') AS name, council_code, 1 AS payment,
+               coalesce(regexp_matches(lower(concat_ws(' ', expense_type, expense_group, service_area,
+                   description)), '{CARE_PAYMENT}'), false) AS care
+        FROM spend"""
     if not with_contracts:
         return spend
     return f"""{spend}
         UNION ALL
-        SELECT cs.supplier_name, c.council_code, 0 FROM contract_suppliers cs
+        SELECT cs.supplier_name, c.council_code, 0, false FROM contract_suppliers cs
         LEFT JOIN contracts c USING (contract_id)
         WHERE nullif(trim(cs.supplier_name), '') IS NOT NULL"""
 
@@ -26,7 +39,8 @@ def names(sources: str, widths: str) -> str:
         WITH src AS ({sources}), w AS ({widths}),
         cur AS (
             SELECT src.name, sum(src.payment) AS payments, count(DISTINCT src.council_code) AS councils,
-                   coalesce(bool_or(length(src.name) = w.width), false) AS truncated
+                   coalesce(bool_or(length(src.name) = w.width), false) AS truncated,
+                   bool_and(src.care) AS care_only
             FROM src LEFT JOIN w ON w.council_code = src.council_code
             GROUP BY src.name
         )
@@ -34,6 +48,7 @@ def names(sources: str, widths: str) -> str:
                coalesce(cur.payments, 0)::BIGINT AS payments,
                coalesce(cur.councils, 0)::INTEGER AS councils,
                coalesce(cur.truncated, false) AS truncated,
+               coalesce(cur.care_only, false) AS care_only,
                cur.name IS NOT NULL AS current,
                a.supplier_id AS prior_id, a.company_number AS prior_company,
                a.charity_number AS prior_charity, a.vat_number AS prior_vat, a.first_seen

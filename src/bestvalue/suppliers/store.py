@@ -164,6 +164,7 @@ def _name_table(wh: Warehouse) -> tuple[NameTable, pa.Table]:
         vat=ids("vat"),
         truncated=frame.column("truncated").to_pylist(),
         prior_id=frame.column("prior_id").to_pylist(),
+        care_only=frame.column("care_only").to_pylist(),
     )
     return table, frame
 
