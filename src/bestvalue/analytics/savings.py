@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import statistics
 from collections import defaultdict
 from typing import Any
@@ -181,29 +182,84 @@ def _price_variation(wh: Db, info: CouncilInfo, fy: int, cfg: Settings) -> list[
     return out
 
 
+def _strength(pays: list[dict[str, Any]], by_invoice: bool, cfg: Settings) -> str | None:
+    """Why a group of equal payments is *not* strong evidence of a payment made twice (``None`` if it is).
+
+    Strong: the same invoice number (unless on one day for a service paid per person); or exactly two
+    payments on different dates (not a week apart)
+    from one department, of an amount with pence, for something other than services paid at a rate
+    per person or per week (``savings.duplicate_rate_codes``)."""
+    txns = {p["txn"] for p in pays}
+    if len(txns) == 1 and None not in txns:
+        return "the copies carry the same transaction number: one payment published twice, not paid twice"
+    rates = cfg.savings.duplicate_rate_codes
+    rate_paid = all(any((p["proclass_code"] or "").startswith(c) for c in rates) for p in pays)
+    same_day = len({p["spend_date"] for p in pays}) == 1
+    if by_invoice:
+        if same_day and rate_paid:
+            return (
+                "payments on one day for a service paid per person may be one claim for several people "
+                "under one reference"
+            )
+        return None
+    if same_day:
+        return "the payments are on the same day: they may be separate items or orders at the same price"
+    gaps = {(b["spend_date"] - a["spend_date"]).days for a, b in itertools.pairwise(pays)}
+    if gaps <= {7, 14}:
+        return "the payments are a week apart: they may be consecutive weekly invoices of the same amount"
+    if len(pays) > 2:
+        return (
+            f"{len(pays)} equal payments are more often several items or instalments than one payment "
+            f"made {len(pays)} times"
+        )
+    if len({p["department"] for p in pays}) > 1:
+        return "the payments come from different departments, which may each owe the supplier this amount"
+    if rate_paid:
+        return (
+            "services paid at a rate per person or per week (care, agency staff) often repeat the same "
+            "amount for different people or weeks"
+        )
+    if float(pays[0]["amount"]) % 1 == 0:
+        return "an amount in whole pounds, often a fixed price, fee or rate paid more than once"
+    return None
+
+
 def _duplicates(wh: Db, info: CouncilInfo, fy: int, cfg: Settings) -> list[SavingsSignal]:
-    """Groups of payments (not lines) that look like one payment made more than once."""
+    """Groups of purchase payments (not lines) that look like one payment made more than once.
+
+    Left out as legitimately separate: payments whose invoice numbers differ, payments for different
+    kinds of thing, copies of a regular payment within its usual number per month, an invoice paid in
+    instalments, payments credited back, payments to other public bodies and what is not a purchase;
+    and equal lines on one day with no transaction or invoice number (often one invoice spread over
+    cost centres). The £ is estimated only where the evidence is strong (see :func:`_strength`)."""
     sc = cfg.savings
+    values = {
+        **cfg.purchases.params(info.gss_code, fy, margin=True),
+        "min_amount": sc.duplicate_min_amount,
+        "max_copies": sc.duplicate_max_copies,
+        "regular_months": sc.duplicate_regular_months,
+        "instalment_months": sc.duplicate_instalment_months,
+    }
     groups = _Groups()
     payments: dict[int, dict[str, Any]] = {}
     keyed: dict[tuple[Any, ...], list[int]] = defaultdict(list)
-    for r in wh.dicts(
-        sql.duplicate_groups_sql(sc.duplicate_window_days),
-        [info.gss_code, fy, False, sc.duplicate_min_amount, sc.duplicate_max_copies],
-    ):
-        payments[int(r["first_id"])] = r
-        keyed[("window", r["supplier_id"], r["amount"], r["grp"])].append(int(r["first_id"]))
-    for r in wh.dicts(sql.invoice_duplicates_sql(), [info.gss_code, fy, False, sc.duplicate_min_amount]):
-        payments[int(r["first_id"])] = r
-        keyed[("invoice", r["supplier_id"], r["amount"], r["inv"])].append(int(r["first_id"]))
+    for r in wh.dicts(*sql.bind(sql.duplicate_groups_sql(sc.duplicate_window_days), values)):
+        payments.setdefault(int(r["first_id"]), r)
+        if r["kind"] == "window":
+            keyed[("window", r["supplier_id"], r["amount"], r["family"], r["grp"])].append(int(r["first_id"]))
+        else:
+            keyed[("invoice", r["supplier_id"], r["amount"], r["inv"])].append(int(r["first_id"]))
     for members in keyed.values():
         for m in members[1:]:
             groups.join(members[0], m)
     found = []
     for g in groups.groups():
-        if len(g) > 1:
-            pays = sorted((payments[p] for p in g), key=lambda p: (p["spend_date"], p["first_id"]))
-            found.append((pays, [int(i) for p in pays for i in p["ids"]]))
+        if len(g) < 2:
+            continue
+        pays = sorted((payments[p] for p in g), key=lambda p: (p["spend_date"], p["first_id"]))
+        if len({p["spend_date"] for p in pays}) == 1 and not any(p["referenced"] for p in pays):
+            continue  # equal lines of one day with no reference: most often one payment over cost centres
+        found.append((pays, [int(i) for p in pays for i in p["ids"]]))
     rows = rows_by_id(wh, [i for _, ids in found for i in ids[: cfg.evidence_limit]])
     out = []
     for pays, ids in found:
@@ -213,20 +269,31 @@ def _duplicates(wh: Db, info: CouncilInfo, fy: int, cfg: Settings) -> list[Savin
         invs = {p.get("inv") for p in pays}
         by_invoice = len(invs) == 1 and None not in invs
         name = copies[0].supplier if copies else first["supplier_id"]
+        weak = _strength(pays, by_invoice, cfg)
+        if weak and amount < sc.duplicate_unestimated_min_amount:
+            continue
         detail = (
             f"{len(pays)} payments of £{amount:,.2f} to {name} "
             + (
                 f"with invoice number {first['inv']}"
                 if by_invoice
-                else f"each within {sc.duplicate_window_days} days of the last"
+                else f"for the same kind of thing, each within {sc.duplicate_window_days} days of the last"
             )
             + f" ({', '.join(str(p['spend_date']) for p in pays)})."
         )
+        usual = float(max(p["usual"] for p in pays))
+        if usual:
+            detail += (
+                f" {name} is paid this amount regularly, usually {usual:g} time{'s' if usual != 1 else ''} "
+                "a month: this is more than usual."
+            )
         if len({p["source_id"] for p in pays}) == len(pays):
             detail += (
                 " Each copy comes from a different published file: the same payment may have been "
                 "published twice."
             )
+        if weak:
+            detail += f" Not estimated: {weak}."
         out.append(
             SavingsSignal(
                 kind="duplicate_invoice" if by_invoice else "duplicate_payment",
@@ -236,8 +303,12 @@ def _duplicates(wh: Db, info: CouncilInfo, fy: int, cfg: Settings) -> list[Savin
                 supplier=name,
                 category=None,
                 amount_involved=round(amount * len(pays), 2),
-                estimated_saving=round(amount * (len(pays) - 1), 2),
-                basis="every copy after the first, if it was paid in error",
+                estimated_saving=0.0 if weak else round(amount * (len(pays) - 1), 2),
+                basis=(
+                    f"not estimated: {weak}"
+                    if weak
+                    else "every copy after the first, if it was paid in error"
+                ),
                 rows=copies,
                 evidence=SpendFilter(spend_ids=ids),
             )

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 SETTINGS_ENV = "BESTVALUE_INSIGHT_SETTINGS"
 
@@ -76,6 +76,10 @@ class SavingsSettings(_Strict):
     duplicate_window_days: int = Field(ge=0, le=366)
     duplicate_min_amount: float
     duplicate_max_copies: int = Field(ge=2)
+    duplicate_regular_months: int = Field(ge=2, le=12)
+    duplicate_instalment_months: int = Field(ge=2, le=12)
+    duplicate_unestimated_min_amount: float
+    duplicate_rate_codes: list[str]
 
 
 class SplitSettings(_Strict):
@@ -84,6 +88,15 @@ class SplitSettings(_Strict):
     max_payments: int = Field(ge=2)
     min_fraction: float = Field(ge=0, lt=1)
     max_total_multiple: float = Field(gt=1)
+    min_share: float = Field(gt=0, le=1)
+    burst_ratio: float = Field(ge=1)
+    not_split_words: list[str]
+    not_split_codes: list[str]
+    example_limits_severity: SeverityName
+
+
+Regime = Literal["goods_services", "works", "light_touch", "all"]
+PaymentRegime = Literal["goods_services", "works", "light_touch", "care"]
 
 
 class QuoteLimit(_Strict):
@@ -97,12 +110,35 @@ class ProcurementThreshold(_Strict):
     amount: float = Field(gt=0)
     includes_vat: bool
     label: str
+    regime: Regime = "goods_services"
+
+
+class Regimes(_Strict):
+    """ProClass code prefixes deciding which thresholds a payment is tested against (longest first).
+
+    ``care`` is light-touch social care bought per person: tested against the light-touch threshold
+    only, not quote limits or the notifiable threshold. Codes in no list are supplies and services."""
+
+    works: list[str]
+    light_touch: list[str]
+    care: list[str]
+    goods_services: list[str] = Field(default_factory=list)
+
+    def prefixes(self) -> list[tuple[str, PaymentRegime]]:
+        out: list[tuple[str, PaymentRegime]] = []
+        out += [(p, "works") for p in self.works]
+        out += [(p, "light_touch") for p in self.light_touch]
+        out += [(p, "care") for p in self.care]
+        out += [(p, "goods_services") for p in self.goods_services]
+        return out
 
 
 class RoundSumSettings(_Strict):
     unit: float = Field(gt=0)
     min_amount: float
     min_count: int = Field(ge=2)
+    fixed_fee_months: int = Field(ge=2, le=12)
+    min_share: float = Field(ge=0, le=1)
 
 
 class BenfordSettings(_Strict):
@@ -116,20 +152,74 @@ class BenfordSettings(_Strict):
 class ProbitySettings(_Strict):
     severity: dict[str, SeverityName]
     split: SplitSettings
+    regimes: Regimes
     quote_limits: list[QuoteLimit]
     council_quote_limits: dict[str, list[QuoteLimit]]
-    notifiable_threshold: float = Field(gt=0)
     procurement_thresholds: list[ProcurementThreshold]
     vat_uplift: float = Field(ge=1)
     no_contract_threshold: float = Field(gt=0)
+    regular_months: int = Field(ge=2, le=12)
     contract_value_tolerance: float = Field(ge=0)
     contract_end_grace_days: int = Field(ge=0)
     round_sums: RoundSumSettings
     benford: BenfordSettings
 
+    @field_validator("severity")
+    @classmethod
+    def _benford_is_a_signal(cls, value: dict[str, SeverityName]) -> dict[str, SeverityName]:
+        if value.get("benford", "risk_signal") != "risk_signal":
+            raise ValueError("Benford's law describes the whole population of payments: it is a risk signal")
+        return value
+
     def quote_limits_for(self, council_code: str) -> list[QuoteLimit]:
         """The council's own quote limits if the settings give them, else the general ones."""
         return self.council_quote_limits.get(council_code, self.quote_limits)
+
+    def has_own_quote_limits(self, council_code: str) -> bool:
+        return council_code in self.council_quote_limits
+
+
+class PurchaseSettings(_Strict):
+    """What counts as a purchase in the duplicate, split-payment, no-contract and round-sum tests.
+
+    Payments the classification step calls not purchases and payments to individuals or redacted payees
+    are always left out; these lists add general rules (ProClass code prefixes, words of the expense
+    type or description, words of the payee's name that mark another public body)."""
+
+    not_purchase_codes: list[str]
+    not_purchase_words: list[str]
+    public_body_words: list[str]
+    profile_margin_months: int = Field(ge=0, le=12)
+
+    def params(
+        self, council_code: str, year: int, *, it_only: bool = False, margin: bool = False
+    ) -> dict[str, Any]:
+        """SQL parameters of ``sql.purchase_lines_cte`` for a council's financial year: the rules (code
+        prefixes and two lower-case regular expressions) and the span of dates read, the year itself or,
+        with ``margin``, the year and ``profile_margin_months`` either side (to tell regular payments)."""
+        months = self.profile_margin_months if margin else 0
+        first, last = _add_months(dt.date(year, 4, 1), -months), _add_months(dt.date(year + 1, 4, 1), months)
+        return {
+            "council": council_code,
+            "year": year,
+            "first": first,
+            "last": last - dt.timedelta(days=1),
+            "it_only": it_only,
+            "not_codes": list(self.not_purchase_codes),
+            "not_words": words_pattern(self.not_purchase_words),
+            "public_words": words_pattern(self.public_body_words),
+        }
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    """The first of the month ``months`` after (or before) ``day``'s month."""
+    index = day.year * 12 + day.month - 1 + months
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def words_pattern(words: list[str]) -> str:
+    """One regular expression matching any of the words or phrases as whole words (never empty)."""
+    return r"\b(" + "|".join(words) + r")\b" if words else r"^\b$"
 
 
 class Settings(_Strict):
@@ -141,6 +231,7 @@ class Settings(_Strict):
     market: MarketSettings
     lockin: LockinSettings
     collaboration: CollaborationSettings
+    purchases: PurchaseSettings
     savings: SavingsSettings
     probity: ProbitySettings
     source: list[str] = Field(default_factory=list, description="files the values came from")

@@ -1,13 +1,15 @@
 """Every SQL statement the insights run: pure functions returning DuckDB SQL text.
 
-Values always travel as ``?`` parameters; the only things formatted into the text are fixed
-fragments chosen here and integers the settings model has validated (window lengths in days).
+Values travel as parameters (``?``, or ``$name`` in the purchase tests); the only things formatted into
+the text are fixed fragments chosen here, integers the settings model has validated (window lengths in
+days) and, through :func:`bind`, the settings' regular expressions as escaped string literals.
 Most statements read the ``spend_enriched`` view (migration 0005): spend joined to its resolved
 supplier and its classification, with ``financial_year``, ``fy_quarter`` and ``it_status``.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from bestvalue.analytics.models import SpendFilter
@@ -491,33 +493,100 @@ GROUP BY c.council_code, cs.supplier_id
 
 
 # -- payments ---------------------------------------------------------------------------------
-PURCHASES = "coalesce(payment_kind, 'purchase') <> 'not_purchase'"
+# The duplicate, split-payment, no-contract and round-sum tests read purchases, not every payment line.
+# Their statements use named parameters ($name) and share these CTEs.
+# An invoice number worth comparing: four characters or more, a digit, not a bare year or zeros.
+VALID_INVOICE = (
+    "length(raw_inv) >= 4 AND regexp_matches(raw_inv, '[0-9]') "
+    "AND NOT regexp_matches(raw_inv, '^((19|20)[0-9]{2}|0+)$')"
+)
 
 
-def payments_cte(purchases_only: bool = False) -> str:
-    """A CTE ``pay``: one row per payment of a council's year (params: council, year, IT only).
+# Parameters formatted into the text as string literals: regular expressions from the settings. DuckDB
+# compiles a constant pattern once, but a bound parameter's pattern for every row it tests.
+LITERAL_PARAMS = frozenset({"not_words", "public_words", "not_split_words"})
 
-    Councils often publish one line per item of a payment; lines to one supplier on one date from one
-    department with the same transaction number are one payment. Lines without a transaction number
-    are a payment each. ``inv`` is the payment's invoice number when all its lines share one that
-    looks like a reference (at least four characters, with a digit). ``purchases_only`` leaves out
-    what classification calls not a purchase (tax, pay, transfers to other public bodies).
+
+def bind(statement: str, values: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """The statement with its ``LITERAL_PARAMS`` written in as escaped string literals, and the named
+    parameters it uses from ``values`` (DuckDB refuses unused ones)."""
+    used = set(re.findall(r"\$([a-z_]+)", statement))
+    missing = used - set(values)
+    if missing:
+        raise KeyError(f"no value for {sorted(missing)}")
+    for name in used & LITERAL_PARAMS:
+        literal = "'" + str(values[name]).replace("'", "''") + "'"
+        statement = re.sub(rf"\${name}\b", lambda _m: literal, statement)  # noqa: B023 (used at once)
+    return statement, {k: v for k, v in values.items() if k in used - LITERAL_PARAMS}
+
+
+def purchase_lines_cte() -> str:
+    """CTEs ending in ``lines``: a council's purchase lines from ``$first`` to ``$last``, each marked
+    ``in_year`` when it falls in financial year ``$year``, with its ``family`` (the kind of thing bought).
+
+    Left out: lines with no supplier entity (individuals, redacted payees), lines the classification
+    step calls not a purchase, ProClass codes starting with one of ``$not_codes`` (grants, rents, ...),
+    expense types or descriptions matching ``$not_words`` and payees whose name matches
+    ``$public_words`` (other public bodies). The regular expressions run over distinct values only.
+    ``family`` is the published expense type, else the ProClass code, else the first two words of the
+    description. ``$it_only`` keeps IT lines only.
     """
-    purchases = f"AND {PURCHASES}" if purchases_only else ""
-    return f"""pay_raw AS (
-  SELECT supplier_id, spend_date, department,
+    return r"""scope AS (
+  SELECT spend_id, source_id, supplier_id, supplier, supplier_resolved, spend_date,
+         financial_year = $year AS in_year, department, amount,
+         nullif(trim(transaction_number), '') AS txn, nullif(upper(trim(invoice_number)), '') AS inv,
+         coalesce(expense_type, '') AS expense_type, coalesce(description, '') AS description,
+         proclass_code, payment_kind
+  FROM spend_enriched
+  WHERE council_code = $council AND spend_date BETWEEN $first AND $last AND supplier_id IS NOT NULL
+    AND (NOT $it_only OR it_status = 'it')),
+public_payees AS (
+  SELECT supplier_id FROM (SELECT DISTINCT supplier_id, supplier FROM scope)
+  WHERE regexp_matches(lower(supplier), $public_words)),
+not_texts AS (
+  SELECT hash(expense_type, description) AS text_key
+  FROM (SELECT DISTINCT expense_type, description FROM scope)
+  WHERE regexp_matches(lower(expense_type || ' ' || description), $not_words)),
+not_codes AS (
+  SELECT DISTINCT c.proclass_code
+  FROM (SELECT DISTINCT proclass_code FROM scope WHERE proclass_code IS NOT NULL) c
+  JOIN (SELECT unnest($not_codes::VARCHAR[]) AS prefix) n ON starts_with(c.proclass_code, n.prefix)),
+lines AS (
+  SELECT s.* EXCLUDE (payment_kind),
+         CASE WHEN trim(s.expense_type) <> '' THEN lower(trim(s.expense_type))
+              WHEN s.proclass_code IS NOT NULL THEN s.proclass_code
+              ELSE array_to_string(list_slice(string_split(trim(regexp_replace(lower(s.description),
+                   '[^a-z]+', ' ', 'g')), ' '), 1, 2), ' ') END AS family
+  FROM scope s
+  ANTI JOIN public_payees USING (supplier_id)
+  ANTI JOIN not_texts ON not_texts.text_key = hash(s.expense_type, s.description)
+  ANTI JOIN not_codes USING (proclass_code)
+  WHERE coalesce(s.payment_kind, 'purchase') <> 'not_purchase')"""
+
+
+def payments_cte(merge_unreferenced: bool = False) -> str:
+    """CTEs ending in ``pay``: one row per payment of :func:`purchase_lines_cte`'s lines.
+
+    Councils often publish one line per item or cost centre of a payment: lines to one supplier on one
+    date with the same transaction number (else the same invoice number) are one payment, whatever
+    department they are coded to. Lines with neither are a payment each, unless ``merge_unreferenced``:
+    then all of them to one supplier on one date from one department are one payment (the usual case
+    of an invoice spread over several cost centres). ``inv`` is the payment's invoice number when all
+    its lines share one that looks like a reference (at least four characters, with a digit, not a
+    bare year); ``department``, ``family`` and ``proclass_code`` are its largest line's.
+    """
+    single = "department" if merge_unreferenced else "spend_id"
+    return f"""{purchase_lines_cte()},
+pay_raw AS (
+  SELECT supplier_id, spend_date, arg_max(department, abs(amount)) AS department,
+         any_value(in_year) AS in_year,
          sum(amount) AS amount, list(spend_id ORDER BY spend_id) AS ids, min(spend_id) AS first_id,
-         min(source_id) AS source_id,
+         min(source_id) AS source_id, ref IS NOT NULL AS referenced, min(txn) AS txn,
+         arg_max(family, abs(amount)) AS family, arg_max(proclass_code, abs(amount)) AS proclass_code,
          CASE WHEN min(inv) = max(inv) AND count(inv) = count(*) THEN min(inv) END AS raw_inv
-  FROM (SELECT supplier_id, spend_date, department, amount, spend_id, source_id,
-               nullif(trim(transaction_number), '') AS txn, upper(trim(invoice_number)) AS inv
-        FROM spend_enriched
-        WHERE council_code = ? AND financial_year = ? AND supplier_id IS NOT NULL
-          AND (NOT ? OR it_status = 'it') {purchases})
-  GROUP BY supplier_id, spend_date, department, txn, CASE WHEN txn IS NULL THEN spend_id END),
-pay AS (SELECT * EXCLUDE (raw_inv),
-               CASE WHEN length(raw_inv) >= 4 AND regexp_matches(raw_inv, '[0-9]') THEN raw_inv END AS inv
-        FROM pay_raw)"""
+  FROM (SELECT *, coalesce(txn, inv) AS ref FROM lines)
+  GROUP BY supplier_id, spend_date, ref, CASE WHEN ref IS NULL THEN {single} END),
+pay AS (SELECT * EXCLUDE (raw_inv), CASE WHEN {VALID_INVOICE} THEN raw_inv END AS inv FROM pay_raw)"""
 
 
 # -- savings ----------------------------------------------------------------------------------
@@ -538,57 +607,74 @@ GROUP BY e.supplier_id, e.council_code
 
 
 def duplicate_groups_sql(window_days: int) -> str:
-    """Payments to one supplier of the same amount, each within ``window_days`` days of the one before.
+    """Possible duplicates in one statement: payments in a group of equal payments (``kind`` 'window')
+    and payments sharing an invoice number and amount (``kind`` 'invoice').
 
-    Works on payments (see :func:`payments_cte`). A payment joins the previous one of the same
-    supplier and amount when it follows within the window and their invoice numbers do not differ;
-    groups whose supplier received a credit of the same amount within the window are left out.
-    Params: council, year, IT only, minimum £, the group-size limit. One row per payment in a group.
+    Works on payments (see :func:`payments_cte`). Window groups: a payment joins the previous one of the
+    same supplier, amount and family when it follows within ``window_days`` days and their invoice
+    numbers do not differ. Left out: groups of more than ``$max_copies``; groups whose supplier received
+    a credit of the same amount within the window; and copies of a regular payment (the same supplier
+    and amount in at least ``$regular_months`` months from ``$first`` to ``$last``) unless the group
+    holds more copies than the usual number in a month. Invoice groups: left out when they have more
+    than ``$max_copies`` copies (a batch or account reference rather than an invoice number) or the
+    invoice is paid in equal parts in at least ``$instalment_months`` months (instalments against one
+    reference, like a lease). Params: the lines' (:func:`purchase_lines_cte`), ``$min_amount``,
+    ``$max_copies``, ``$regular_months``, ``$instalment_months``. One row per payment in a group, with
+    the group's ``copies``, its ``usual`` copies per month (0 if not regular) and whether the payment
+    had a transaction or invoice number (``referenced``).
     """
     days = int(window_days)
     return f"""
 WITH {payments_cte()},
-pos AS (SELECT * FROM pay WHERE amount >= ?),
-credits AS (SELECT supplier_id, -amount AS amount, spend_date FROM pay WHERE amount < 0),
+year_pay AS (SELECT * FROM pay WHERE in_year AND amount >= $min_amount),
+pos AS (SELECT * FROM year_pay QUALIFY count(*) OVER (PARTITION BY supplier_id, amount) > 1),
+pairs AS (SELECT DISTINCT supplier_id, amount FROM pos),
+credits AS (
+  SELECT p.supplier_id, -p.amount AS amount, p.spend_date
+  FROM pay p JOIN pairs c ON c.supplier_id = p.supplier_id AND c.amount = -p.amount),
+per_month AS (
+  SELECT supplier_id, amount, date_trunc('month', spend_date) AS month, count(*) AS n
+  FROM pay SEMI JOIN pairs USING (supplier_id, amount) GROUP BY ALL),
+regular AS (
+  SELECT supplier_id, amount, median(n) AS usual FROM per_month
+  GROUP BY ALL HAVING count(*) >= $regular_months),
 linked AS (
   SELECT *, lag(spend_date) OVER w AS prev_date, lag(inv) OVER w AS prev_inv
-  FROM pos WINDOW w AS (PARTITION BY supplier_id, amount ORDER BY spend_date, first_id)),
-marked AS (
-  SELECT *, CASE WHEN prev_date IS NOT NULL AND spend_date <= prev_date + INTERVAL {days} DAY
-                      AND NOT (inv IS NOT NULL AND prev_inv IS NOT NULL AND inv <> prev_inv)
-                 THEN 0 ELSE 1 END AS starts_group
-  FROM linked),
+  FROM pos WINDOW w AS (PARTITION BY supplier_id, amount, family ORDER BY spend_date, first_id)),
 grouped AS (
-  SELECT *, sum(starts_group) OVER (PARTITION BY supplier_id, amount ORDER BY spend_date, first_id
-                                    ROWS UNBOUNDED PRECEDING) AS grp
-  FROM marked),
+  SELECT *, sum(CASE WHEN prev_date IS NOT NULL AND spend_date <= prev_date + INTERVAL {days} DAY
+                          AND NOT (inv IS NOT NULL AND prev_inv IS NOT NULL AND inv <> prev_inv)
+                     THEN 0 ELSE 1 END)
+              OVER (PARTITION BY supplier_id, amount, family ORDER BY spend_date, first_id
+                    ROWS UNBOUNDED PRECEDING) AS grp
+  FROM linked),
 sized AS (
   SELECT *, count(*) OVER g AS copies, min(spend_date) OVER g AS first_date,
          max(spend_date) OVER g AS last_date
-  FROM grouped WINDOW g AS (PARTITION BY supplier_id, amount, grp))
-SELECT s.supplier_id, s.amount, s.grp, s.first_id, s.ids, s.spend_date, s.inv, s.source_id
-FROM sized s
-WHERE s.copies BETWEEN 2 AND ?
-  AND NOT EXISTS (
-    SELECT 1 FROM credits n
-    WHERE n.supplier_id = s.supplier_id AND n.amount = s.amount
-      AND n.spend_date BETWEEN s.first_date AND s.last_date + INTERVAL {days} DAY)
-ORDER BY s.supplier_id, s.amount, s.grp, s.spend_date, s.first_id
-"""
-
-
-def invoice_duplicates_sql() -> str:
-    """Payments to one supplier with the same invoice number and the same amount, any date in the year.
-
-    Params: council, year, IT only, minimum £. One row per payment in a group.
-    """
-    return f"""
-WITH {payments_cte()}
-SELECT supplier_id, amount, inv, first_id, ids, spend_date, source_id
-FROM pay
-WHERE inv IS NOT NULL AND amount >= ?
-QUALIFY count(*) OVER (PARTITION BY supplier_id, inv, amount) > 1
-ORDER BY supplier_id, inv, amount, spend_date, first_id
+  FROM grouped WINDOW g AS (PARTITION BY supplier_id, amount, family, grp)),
+window_groups AS (
+  SELECT 'window' AS kind, s.supplier_id, s.amount, s.family, s.grp, s.inv, s.txn, s.first_id, s.ids,
+         s.spend_date, s.source_id, s.department, s.proclass_code, s.referenced, s.copies,
+         coalesce(r.usual, 0) AS usual
+  FROM sized s LEFT JOIN regular r ON r.supplier_id = s.supplier_id AND r.amount = s.amount
+  WHERE s.copies BETWEEN 2 AND $max_copies
+    AND (r.usual IS NULL OR s.copies > r.usual)
+    AND NOT EXISTS (
+      SELECT 1 FROM credits n
+      WHERE n.supplier_id = s.supplier_id AND n.amount = s.amount
+        AND n.spend_date BETWEEN s.first_date AND s.last_date + INTERVAL {days} DAY)),
+repeated AS (
+  SELECT supplier_id, inv, amount, count(*) AS copies FROM year_pay WHERE inv IS NOT NULL GROUP BY ALL
+  HAVING count(*) BETWEEN 2 AND $max_copies
+     AND count(DISTINCT date_trunc('month', spend_date)) < $instalment_months),
+invoice_groups AS (
+  SELECT 'invoice' AS kind, i.supplier_id, i.amount, i.family, NULL AS grp, i.inv, i.txn, i.first_id, i.ids,
+         i.spend_date, i.source_id, i.department, i.proclass_code, i.referenced, r.copies, 0 AS usual
+  FROM year_pay i JOIN repeated r USING (supplier_id, inv, amount))
+SELECT * FROM window_groups
+UNION ALL
+SELECT * FROM invoice_groups
+ORDER BY kind, supplier_id, amount, spend_date, first_id
 """
 
 
@@ -611,52 +697,94 @@ FROM s GROUP BY ict_category
 
 # -- probity ----------------------------------------------------------------------------------
 def split_candidates_sql(window_days: int) -> str:
-    """Payments under a threshold, for the supplier × department × threshold combinations where some
-    run of them within ``window_days`` days adds up to the threshold.
+    """Payments in the year under a threshold, for the supplier × family × threshold combinations where
+    some run of them within ``window_days`` days adds up to the threshold.
 
-    Works on payments (see :func:`payments_cte`). ``qualifies`` marks a payment from whose date the
-    payments up to ``window_days`` later reach the threshold in number and sum. Params: five parallel
-    lists describing the thresholds (DOUBLE[] amounts, DATE[] from, DATE[] to, VARCHAR[] labels,
-    DOUBLE[] VAT uplifts), then council, year, IT only, the minimum fraction of the threshold each
-    payment must reach, the minimum number of payments.
+    Works on payments (see :func:`payments_cte`, unreferenced lines merged). Each payment is tested
+    against the thresholds in force on its date for its regime: ``$reg_prefixes``/``$reg_names`` map
+    ProClass code prefixes to ``works``, ``light_touch``, ``care`` or ``goods_services`` (longest
+    prefix wins; otherwise ``goods_services``). Thresholds of regime ``all`` (quote limits, the
+    notifiable threshold) apply to every payment but ``care``; ``care`` is tested against the
+    ``light_touch`` thresholds. ``qualifies`` marks a payment from whose date the payments up to
+    ``window_days`` later reach the threshold in number and sum. Each row also carries its supplier ×
+    family profile over ``$first``..``$last``: months with payments, the median month's total, the
+    total, and ``same_amount``, how many payments of that supplier and family have the same amount.
+    Families matching ``$not_split_words`` and ProClass codes starting with one of ``$not_split_codes``
+    (spend billed as used or case by case) are not tested. Params: the
+    lines' (see :func:`purchase_lines_cte`), the thresholds as parallel lists ``$t_amount``,
+    ``$t_from``, ``$t_to``, ``$t_label``, ``$t_uplift``, ``$t_regime``, ``$t_rank``; ``$min_fraction``
+    (of the threshold, each payment), ``$min_payments``.
     """
     days = int(window_days)
     return f"""
 WITH t AS (
-  SELECT unnest(?::DOUBLE[]) AS threshold, unnest(?::DATE[]) AS t_from, unnest(?::DATE[]) AS t_to,
-         unnest(?::VARCHAR[]) AS label, unnest(?::DOUBLE[]) AS uplift),
-{payments_cte(purchases_only=True)},
+  SELECT unnest($t_amount::DOUBLE[]) AS threshold, unnest($t_from::DATE[]) AS t_from,
+         unnest($t_to::DATE[]) AS t_to, unnest($t_label::VARCHAR[]) AS label,
+         unnest($t_uplift::DOUBLE[]) AS uplift, unnest($t_regime::VARCHAR[]) AS regime,
+         unnest($t_rank::INTEGER[]) AS rank),
+{payments_cte(merge_unreferenced=True)},
+reg AS (SELECT unnest($reg_prefixes::VARCHAR[]) AS prefix, unnest($reg_names::VARCHAR[]) AS regime),
+code_regime AS (
+  SELECT c.proclass_code, arg_max(r.regime, length(r.prefix)) AS regime
+  FROM (SELECT DISTINCT proclass_code FROM pay WHERE proclass_code IS NOT NULL) c
+  JOIN reg r ON starts_with(c.proclass_code, r.prefix)
+  GROUP BY c.proclass_code),
+splittable AS (
+  SELECT family FROM (SELECT DISTINCT family FROM pay) WHERE NOT regexp_matches(family, $not_split_words)),
+not_split AS (
+  SELECT DISTINCT c.proclass_code
+  FROM (SELECT DISTINCT proclass_code FROM pay WHERE proclass_code IS NOT NULL) c
+  JOIN (SELECT unnest($not_split_codes::VARCHAR[]) AS prefix) n ON starts_with(c.proclass_code, n.prefix)),
 p AS (
-  SELECT pay.supplier_id, pay.department, pay.spend_date, pay.first_id, pay.ids,
-         CAST(pay.amount AS DOUBLE) * t.uplift AS compared,
-         t.threshold, t.label
-  FROM pay JOIN t ON pay.spend_date BETWEEN t.t_from AND t.t_to
-  WHERE pay.amount > 0 AND CAST(pay.amount AS DOUBLE) * t.uplift < t.threshold
-    AND CAST(pay.amount AS DOUBLE) * t.uplift >= t.threshold * ?),
+  SELECT pay.supplier_id, pay.family, pay.department, pay.spend_date, pay.first_id, pay.ids,
+         pay.amount, coalesce(cr.regime, 'goods_services') AS regime,
+         CAST(pay.amount AS DOUBLE) * t.uplift AS compared, t.threshold, t.label, t.rank
+  FROM pay SEMI JOIN splittable USING (family) ANTI JOIN not_split USING (proclass_code)
+  LEFT JOIN code_regime cr USING (proclass_code)
+  JOIN t ON pay.spend_date BETWEEN t.t_from AND t.t_to
+        AND (t.regime = coalesce(cr.regime, 'goods_services')
+             OR (t.regime = 'all' AND coalesce(cr.regime, '') <> 'care')
+             OR (t.regime = 'light_touch' AND cr.regime = 'care'))
+  WHERE pay.in_year AND pay.amount > 0 AND CAST(pay.amount AS DOUBLE) * t.uplift < t.threshold
+    AND CAST(pay.amount AS DOUBLE) * t.uplift >= t.threshold * $min_fraction),
 w AS (
-  SELECT *, sum(compared) OVER win AS window_sum, count(*) OVER win AS window_n
+  SELECT *, sum(compared) OVER win >= threshold AND count(*) OVER win >= $min_payments AS qualifies
   FROM p
-  WINDOW win AS (PARTITION BY supplier_id, department, threshold ORDER BY spend_date
-                 RANGE BETWEEN CURRENT ROW AND INTERVAL {days} DAY FOLLOWING))
-SELECT supplier_id, department, threshold, label, spend_date, first_id, compared, ids,
-       window_sum >= threshold AND window_n >= ? AS qualifies
-FROM w
-QUALIFY bool_or(window_sum >= threshold AND window_n >= ?)
-        OVER (PARTITION BY supplier_id, department, threshold)
-ORDER BY threshold DESC, supplier_id, department, spend_date, first_id
+  WINDOW win AS (PARTITION BY supplier_id, family, threshold, label ORDER BY spend_date
+                 RANGE BETWEEN CURRENT ROW AND INTERVAL {days} DAY FOLLOWING)),
+cands AS (
+  SELECT * FROM w QUALIFY bool_or(qualifies) OVER (PARTITION BY supplier_id, family, threshold, label)),
+mine AS (
+  SELECT supplier_id, family, spend_date, amount FROM pay
+  SEMI JOIN (SELECT DISTINCT supplier_id, family FROM cands) USING (supplier_id, family)
+  WHERE amount > 0),
+same AS (SELECT supplier_id, family, amount, count(*) AS same_amount FROM mine GROUP BY ALL),
+months AS (
+  SELECT supplier_id, family, date_trunc('month', spend_date) AS month, sum(amount) AS amount
+  FROM mine GROUP BY ALL),
+profile AS (
+  SELECT supplier_id, family, count(*) AS months_paid, median(amount) AS usual_month,
+         sum(amount) AS span_total
+  FROM months GROUP BY ALL)
+SELECT c.supplier_id, c.family, c.department, c.regime, c.threshold, c.label, c.rank, c.spend_date, c.amount,
+       c.first_id, c.compared, c.ids, c.qualifies, pr.months_paid, pr.usual_month, pr.span_total,
+       sa.same_amount
+FROM cands c JOIN profile pr USING (supplier_id, family) JOIN same sa USING (supplier_id, family, amount)
+ORDER BY c.threshold DESC, c.rank, c.supplier_id, c.family, c.label, c.spend_date, c.first_id
 """
 
 
 def supplier_year_totals_sql() -> str:
-    """Payments to each supplier in a council's year over a threshold (params: council, year, IT only,
-    threshold)."""
+    """Purchases from each supplier in the year over ``$threshold``, with the months they fall in and
+    the ``$limit`` largest purchase lines. Params: those of :func:`purchase_lines_cte` too."""
     return f"""
+WITH {purchase_lines_cte()}
 SELECT supplier_id, any_value(supplier) AS supplier, sum(amount) AS amount, count(*) AS n,
-       bool_and(supplier_resolved) AS resolved
-FROM spend_enriched
-WHERE council_code = ? AND financial_year = ? AND supplier_id IS NOT NULL AND amount > 0
-  AND (NOT ? OR {IT}) AND {PURCHASES}
-GROUP BY supplier_id HAVING sum(amount) > ?
+       bool_and(supplier_resolved) AS resolved, count(DISTINCT date_trunc('month', spend_date)) AS months,
+       list(spend_id ORDER BY amount DESC, spend_id)[1:$limit] AS top_ids
+FROM lines
+WHERE in_year AND amount > 0
+GROUP BY supplier_id HAVING sum(amount) > $threshold
 """
 
 
@@ -671,13 +799,25 @@ ORDER BY supplier_id, spend_date, spend_id
 
 
 def round_sums_sql() -> str:
-    """Round-sum payment lines per supplier (params: council, year, IT only, unit, min £, min count)."""
+    """Suppliers paid mostly in round sums in the year: purchase lines of at least ``$min_amount`` that
+    are exact multiples of ``$unit``, at least ``$min_count`` of them and at least ``$min_share`` of the
+    supplier's lines of that size, unless they are all one amount paid in at least ``$fee_months``
+    months (a fixed periodic fee). Params: those of :func:`purchase_lines_cte` too."""
     return f"""
-SELECT supplier_id, list(spend_id ORDER BY spend_date, spend_id) AS ids, sum(amount) AS amount, count(*) AS n
-FROM spend_enriched
-WHERE council_code = ? AND financial_year = ? AND supplier_id IS NOT NULL AND (NOT ? OR {IT})
-  AND {PURCHASES} AND amount > 0 AND CAST(amount AS DOUBLE) % ? = 0 AND amount >= ?
-GROUP BY supplier_id HAVING count(*) >= ?
+WITH {purchase_lines_cte()},
+big AS (
+  SELECT *, CAST(amount AS DOUBLE) % $unit = 0 AS round
+  FROM lines WHERE in_year AND amount >= $min_amount)
+SELECT supplier_id, list(spend_id ORDER BY spend_date, spend_id) FILTER (WHERE round) AS ids,
+       sum(amount) FILTER (WHERE round) AS amount, count(*) FILTER (WHERE round) AS n,
+       count(*) AS lines, count(DISTINCT amount) FILTER (WHERE round) AS amounts,
+       count(DISTINCT date_trunc('month', spend_date)) FILTER (WHERE round) AS months
+FROM big
+GROUP BY supplier_id
+HAVING count(*) FILTER (WHERE round) >= $min_count
+   AND count(*) FILTER (WHERE round) >= $min_share * count(*)
+   AND NOT (count(DISTINCT amount) FILTER (WHERE round) = 1
+            AND count(DISTINCT date_trunc('month', spend_date)) FILTER (WHERE round) >= $fee_months)
 """
 
 

@@ -402,8 +402,8 @@ def probity_section(b: Builder, flags: Flags) -> tuple[Section, PackTable]:
         tables=[t, t_sample, t_bf],
         notes=list(flags.notes),
         cannot_say=[
-            "The council's own quote and tender limits are not published in its spend files: the thresholds "
-            "tested are the settings' (see the parameters of each flag).",
+            "Quote limits are tested only when set for the council (settings probity.council_quote_limits); "
+            "splits are otherwise tested against the statutory thresholds.",
             "Amounts are compared as published (usually net of VAT) while thresholds since 2022 include VAT.",
             "A flag without a contract record may be a call-off from a framework the register does not list.",
         ],
