@@ -155,3 +155,15 @@ def test_killed_process_leaves_only_whole_files(tmp_path: Path, shared_data: Pat
     totals = "SELECT count(*), sum(amount) FROM spend"
     with open_warehouse(db, read_only=True) as a, open_warehouse(clean, read_only=True) as b:
         assert a.one(totals) == b.one(totals)
+
+
+def test_update_runs_every_step_after_ingest(tmp_path: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    ingest_json(db, str(FIXTURES / "trafford-supplier-spend-2026-27.zip"))
+    result = runner.invoke(app, ["update", "--db", str(db), "--json"])
+    assert result.exit_code == 0, result.output
+    steps = [s["step"] for s in json.loads(result.stdout)]
+    assert steps == ["suppliers", "contracts", "classify", "analytics"]
+    with open_warehouse(db, read_only=True) as wh:
+        assert wh.scalar("SELECT count(*) FROM spend_classification") == 4
+        assert wh.scalar("SELECT count(*) FROM spend_suppliers WHERE supplier_id IS NOT NULL") == 4

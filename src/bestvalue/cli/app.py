@@ -7,6 +7,7 @@ import typer
 from bestvalue.cli import classify, contracts, insight, report, suppliers, web
 from bestvalue.cli.demo import demo
 from bestvalue.cli.ingest import ingest
+from bestvalue.cli.update import update
 
 app = typer.Typer(
     name="bestvalue",
@@ -16,6 +17,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.command()(ingest)
+app.command()(update)
 app.command()(demo)
 for module in (suppliers, classify, contracts, insight, web, report):
     module.register(app)
