@@ -48,6 +48,22 @@ ROWS: dict[int, tuple[str | None, ...]] = {
     17: (SALFORD, "Beta Telecom Services", "Telephones", None, None, None, None),
     18: (SALFORD, "Beta Telecom Services", "Telephones", None, None, None, None),
     13: (SHEFFIELD, "BTS Group", None, None, None, None, None),
+    # The payee's name decides payments that are not purchases of goods or services (method 3).
+    19: (SHEFFIELD, "HM Revenue & Customs", None, None, None, None, None),
+    20: (SHEFFIELD, "Northshire Pension Fund", None, None, None, None, None),
+    # ... but the council's own wording comes first (method 2 before 3).
+    21: (MANCHESTER, "HM Revenue & Customs", "Postage", None, None, None, None),
+    # A directorate for children *and* adults does not make adult care children's care.
+    22: (MANCHESTER, "Care Homes R Us", "Residential", None, "Children and Adults Services", None, None),
+    # Trafford books Netco's software under a consultancy code while its own description (a wording
+    # it uses for three suppliers, read by a 0.95 rule: 0.95 x 0.9 >= 0.85) says software. Trafford's
+    # rows keep the published code; what Netco teaches other councils follows the description.
+    30: (TRAFFORD, "Netco Ltd", None, "SOFTWARE PURCHASE", None, "150000", "CONSULTANCY"),
+    31: (TRAFFORD, "Netco Ltd", None, "SOFTWARE PURCHASE - renewal", None, "150000", "CONSULTANCY"),
+    32: (TRAFFORD, "Netco Ltd", None, "SOFTWARE PURCHASE - licences", None, "150000", "CONSULTANCY"),
+    33: (TRAFFORD, "Other A Ltd", None, "SOFTWARE PURCHASE", None, "271440", "ICT : Software"),
+    34: (TRAFFORD, "Other B Ltd", None, "SOFTWARE PURCHASE", None, "271440", "ICT : Software"),
+    35: (SHEFFIELD, "NETCO LIMITED", None, None, None, None, None),
 }
 
 
@@ -93,6 +109,7 @@ def test_one_classification_per_row_each_with_a_reason(
         assert r["method"] in (
             "published_proclass",
             "council_category",
+            "payee",
             "supplier_profile",
             "text_model",
             "unclassified",
@@ -116,6 +133,12 @@ def test_one_classification_per_row_each_with_a_reason(
         (15, "published_proclass", "271501", True),
         (16, "council_category", "271700", True),
         (13, "supplier_profile", "271700", True),
+        (19, "payee", None, False),
+        (20, "payee", "201810", False),
+        (21, "council_category", "301200", False),
+        (22, "council_category", "321017", False),
+        (30, "published_proclass", "150000", False),
+        (35, "supplier_profile", "271440", True),
     ],
 )
 def test_method_order_and_answers(
@@ -135,6 +158,10 @@ def test_details(classified: dict[int, Any]) -> None:
     assert classified[7]["method"] == "text_model" and classified[7]["reason"].startswith("text model:")
     assert "the service is for children" in classified[14]["reason"]
     assert "not a ProClass v17 code" in classified[15]["reason"]
+    assert classified[19]["payment_kind"] == "not_purchase"
+    assert "tax authority" in classified[19]["reason"] and "payee_tax" in classified[19]["reason"]
+    assert classified[20]["proclass_level1"] == "200000" and "pension fund" in classified[20]["reason"]
+    assert "the service is for children" not in classified[22]["reason"]
 
 
 def test_profiles_table(warehouse: Warehouse, classified: dict[int, Any]) -> None:
@@ -156,11 +183,18 @@ def test_explain(warehouse: Warehouse, classified: dict[int, Any]) -> None:
     assert [e.method for e in ex.evidence] == [
         "published_proclass",
         "council_category",
+        "payee",
         "supplier_profile",
         "text_model",
     ]
-    assert [e.decided for e in ex.evidence] == [False, False, True, False]
-    assert "4 categorised rows in 1 councils" in ex.evidence[2].detail
+    assert [e.decided for e in ex.evidence] == [False, False, False, True, False]
+    assert "4 categorised rows in 1 councils" in ex.evidence[3].detail
+    model_row = explain_row(warehouse, 7)  # the explanation re-derives the model's decision exactly
+    assert model_row.method == "text_model" and model_row.evidence[-1].decided
+    assert model_row.evidence[-1].code == classified[7]["proclass_code"]
+    assert model_row.evidence[-1].confidence == classified[7]["confidence"]
+    tax = explain_row(warehouse, 19)
+    assert tax.method == "payee" and tax.evidence[2].decided and tax.evidence[2].code == "NONPROC"
     ex1 = explain_row(warehouse, 1)
     assert ex1.evidence[0].decided and ex1.evidence[0].code == "271430"
     assert ex1.evidence[1].code == "301200"  # the wording had an answer too, but ranks second

@@ -7,9 +7,12 @@ from pathlib import Path
 
 import numpy as np
 import polars as pl
+import pytest
 
-from bestvalue.classify.model import TextModel, shipped_model, shipped_model_path, tokens
-from bestvalue.classify.training import train
+from bestvalue.classify.classifier import in_context
+from bestvalue.classify.model import TextModel, amount_bucket, shipped_model, shipped_model_path, tokens
+from bestvalue.classify.taxonomy import NONPROC
+from bestvalue.classify.training import THRESHOLD_GRID, choose_it_threshold, train
 
 
 def _frame() -> pl.DataFrame:
@@ -84,3 +87,89 @@ def test_shipped_model_is_small_and_loads_fast() -> None:
     assert time.perf_counter() - start < 2.0
     assert model is not None and "270000" in model.classes and len(model.vocab) > 1000
     assert model.meta["sources"]
+
+
+@pytest.mark.parametrize(
+    ("mean", "bucket"),
+    [
+        (1.0, "4"),
+        (315.0, "4"),
+        (317.0, "5"),
+        (999.0, "5"),
+        (1000.0, "6"),
+        (1e6, "12"),
+        (3.2e6, "13"),
+        (1e9, "13"),
+    ],
+)
+def test_amount_bucket(mean: float, bucket: str) -> None:
+    assert pl.select(amount_bucket(pl.lit(mean))).item() == bucket
+
+
+def test_payment_tokens() -> None:
+    frame = pl.DataFrame(
+        {
+            "k": [1, 2],
+            "supplier_name": ["Anytown Metropolitan Borough Council", "Acme Ltd"],
+            "n": [2, 1],
+            "gross": [2_000_000.0, 500.0],
+            "net": [2_000_000.0, -500.0],
+            "payee_kind": ["supplier", "redacted"],
+            "supplier_id": ["S1", None],
+        },
+        schema_overrides={"k": pl.UInt64},
+    )
+    toks = tokens(frame, "k")
+    by = {k: set(toks.filter(pl.col("k") == k)["token"].to_list()) for k in (1, 2)}
+    assert {"m:12", "k:local_authority", "k:public", "I:S1", "s:anytown"} <= by[1]
+    assert not any(t.startswith("k:credit") or t == "k:supplier" for t in by[1])
+    assert {"m:5", "k:credit", "k:redacted", "S:acme"} <= by[2]
+    assert not any(t.startswith(("I:", "k:public")) for t in by[2])
+
+
+def test_context_replaces_the_prior_half_way() -> None:
+    # Worked by hand: prior (0.25, 0.5, 0.25) over ICT, adult care, not a purchase; the service area
+    # holds 10 ICT rows and 50 non-purchase rows (ignored). Purchase mass 0.75, alpha 100:
+    # local ICT = 0.75 * (10 + 100 * 0.25 / 0.75) / (10 + 100) = 0.295455, adult = 0.454545, NONPROC 0.25;
+    # ratios to the prior 1.181818, 0.909091, 1; square roots 1.087115, 0.953463, 1.
+    model = TextModel(
+        ["w:x"],
+        ["270000", "321000", NONPROC],
+        np.zeros((1, 3), np.float32),
+        np.log(np.array([0.25, 0.5, 0.25], np.float32)),
+        ["270000"],
+        np.zeros((1, 1), np.float32),
+        np.zeros(1, np.float32),
+    )
+    p1 = np.array([[0.3, 0.5, 0.2]])
+    got = in_context(p1, np.array([[10.0, 0.0, 50.0]]), model)
+    raw = np.array([0.3 * 1.087115, 0.5 * 0.953463, 0.2])
+    assert np.allclose(got, raw / raw.sum(), atol=1e-5)
+    assert np.allclose(in_context(p1, np.zeros((1, 3)), model), p1)  # no context: unchanged
+
+
+def _council_frame() -> pl.DataFrame:
+    frame = _frame()
+    parts = []
+    for i, gss in enumerate(("E08000001", "E08000002", "E08000003", "E08000004")):
+        parts.append(
+            frame.with_columns(
+                council_code=pl.lit(gss),
+                supplier_name=pl.col("supplier_name") + pl.lit(f" {i}"),
+                department=pl.lit(None, dtype=pl.String),
+                in_use=pl.lit(True),
+                stripped=pl.lit(False),
+                n=pl.lit(1, dtype=pl.Int64),
+                gross=pl.lit(1000.0),
+            )
+        )
+    return pl.concat(parts)
+
+
+def test_the_ict_threshold_is_chosen_on_held_out_councils() -> None:
+    frame = _council_frame()
+    threshold = choose_it_threshold(frame.with_row_index("row"))
+    assert threshold in THRESHOLD_GRID
+    model = train(frame)
+    assert model.meta["it_threshold"] == threshold
+    assert train(_frame()).meta.get("it_threshold") is None  # one council: nothing to hold out

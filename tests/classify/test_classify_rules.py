@@ -95,6 +95,14 @@ def test_every_rule_example_is_decided_by_its_own_rule() -> None:
         ("Tipping Charges", "182015"),
         ("Main Contractor", "391110"),
         ("Exam Fees", "171012"),
+        # SeRCOP "payments to agencies" are payments to provider bodies, not agency staff
+        ("Payts to Agencies", GENERIC),
+        ("Agency Staff", "261400"),
+        # vehicle and plant hire is not horticultural plants; parking enforcement is not staff travel
+        ("EXT VEH & PLANT HIR", None),
+        ("Bedding Plants", "241100"),
+        ("CAR PARKING ENFORCEM", "350200"),
+        ("Car Parking Permits", "261600"),
     ],
 )
 def test_wordings(wording: str, code: str | None) -> None:

@@ -3,9 +3,12 @@
 1. ``published_proclass``: the council's own ProClass code (and label);
 2. ``council_category``: the council's own category or expense-type wording, card merchant category,
    or a description the council uses like a category, mapped by the shipped rules (or similarity);
-3. ``supplier_profile``: what the same supplier's spend is categorised as across all councils;
-4. ``text_model``: the linear text model over supplier, description, service area and weak wordings;
-5. ``unclassified``: nothing to go on.
+3. ``payee``: the payee's name says the payment is not a purchase of goods or services (the tax
+   authority, a pension fund; :mod:`bestvalue.classify.payees`);
+4. ``supplier_profile``: what the same supplier's spend is categorised as across all councils;
+5. ``text_model``: the linear text model over supplier, description, service area, weak wordings,
+   the payee's kind and the amount;
+6. ``unclassified``: nothing to go on.
 
 Everything is vectorised over combinations (Polars, one sparse product for the model).
 """
@@ -17,28 +20,38 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-from bestvalue.classify.evidence import council_wordings, published
+from bestvalue.classify.evidence import council_wordings, published, reconciled
 from bestvalue.classify.mapping import NOTIT
 from bestvalue.classify.model import TextModel
+from bestvalue.classify.payees import PUBLIC_KINDS, payee_decisions, with_payee_kind
 from bestvalue.classify.profiles import build_profiles, profile_decisions, supplier_keys
 from bestvalue.classify.taxonomy import NONPROC, taxonomy
 
 METHODS: tuple[str, ...] = (
     "published_proclass",
     "council_category",
+    "payee",
     "supplier_profile",
     "text_model",
     "unclassified",
 )
 MODEL_CODE_MIN = 0.2  # the model names its top level-1 group only at this probability or above
+# The model's class prior is replaced by what stronger methods decided in the row's own council and
+# service area, smoothed towards the model's prior with this many rows' weight (see context_counts).
+CONTEXT_ALPHA = 100.0
+# ... half-way (a geometric mean of the two priors): the decided rows of a service area are not a
+# random sample of its rows (known suppliers are decided first), so the local mix is trusted half.
+CONTEXT_WEIGHT = 0.5
 MODEL_SUBCODE_MIN = 0.5  # ... and an ICT sub-category only at this probability or above
-IT_THRESHOLD = 0.35  # P(ICT) at or above which the model calls a row ICT (chosen by leave-one-council-out)
+IT_THRESHOLD = 0.35  # P(ICT) at or above which the model calls a row ICT, unless the model chose its own
 WEAK_WORDING_COLUMNS = ("expense_type", "expense_group", "council_category", "merchant_category")
 # Adult social care codes move to the children's group when the row's own service text is about children.
 CHILDREN_RE = (
     r"(?i)\b(child\w*|young (people|persons?)|looked after|lac|cin|leaving care|care leavers?|foster\w*|"
     r"adopt\w*|youth|yp|sen|send|early years|nurser\w*|school\w*)\b"
 )
+# ... unless the same text is about adults too (a "Children and Adults" directorate, "18-64" teams).
+ADULTS_RE = r"(?i)\b(adults?|older (people|persons?)|elderly|18 ?(-|to) ?64|18\+|65\+|over 65s?|aged)\b"
 CHILDREN_RESIDENTIAL = "321117"
 CHILDREN_HEAD = "321100"
 ADULT_RESIDENTIAL = ("321017", "321015", "321800", "321810", "321899")
@@ -65,14 +78,59 @@ class Classified:
 
 def with_weak_wording(frame: pl.DataFrame) -> pl.DataFrame:
     """Add ``weak_wording``: the category wordings of an undecided row (none of them was decisive)."""
-    return frame.with_columns(
-        weak_wording=pl.concat_str(
-            [pl.col(c) for c in WEAK_WORDING_COLUMNS], separator=" ", ignore_nulls=True
-        )
+    cols = [pl.col(c) for c in WEAK_WORDING_COLUMNS if c in frame.columns]
+    if not cols:
+        return frame.with_columns(weak_wording=pl.lit(None, dtype=pl.String))
+    return frame.with_columns(weak_wording=pl.concat_str(cols, separator=" ", ignore_nulls=True))
+
+
+def area_expr() -> pl.Expr:
+    """The service area a row's context is keyed on: service area, else department, lower case."""
+    return pl.coalesce(pl.col("service_area"), pl.col("department")).str.to_lowercase().str.strip_chars()
+
+
+def context_counts(
+    frame: pl.DataFrame, decided: pl.DataFrame, combos: pl.DataFrame, classes: list[str]
+) -> np.ndarray:
+    """Rows per model class that stronger methods decided in each row's council and service area.
+
+    ``decided`` holds ``k, code`` of the combinations the stronger methods decided; the result has
+    one row per row of ``frame`` and one column per class of ``classes``.
+    """
+    heads = {c.code: c.level1_code for c in taxonomy().codes.values()} | {NONPROC: NONPROC}
+    ctx_of = combos.select("k", "council_code", area=area_expr(), n="n")
+    counts = (
+        decided.select("k", "code")
+        .join(ctx_of, on="k")
+        .with_columns(level1=pl.col("code").replace_strict(heads, default=None))
+        .filter(pl.col("level1").is_in(classes) & pl.col("area").is_not_null())
+        .group_by("council_code", "area", "level1")
+        .agg(c=pl.col("n").sum())
     )
+    out = np.zeros((frame.height, len(classes)))
+    if counts.height == 0:
+        return out
+    # Whether a payment to another public body is a purchase at all is the open question there, and
+    # the service area's mix of purchases does not answer it: such rows keep the model's prior.
+    public = (
+        pl.col("payee_class").is_in(list(PUBLIC_KINDS)).fill_null(False)
+        if "payee_class" in frame.columns
+        else pl.lit(False)
+    )
+    rows = (
+        frame.with_row_index("_pos")
+        .filter(~public)
+        .select("_pos", "k")
+        .join(ctx_of, on="k")
+        .join(counts, on=["council_code", "area"])
+    )
+    col = {c: i for i, c in enumerate(classes)}
+    index = rows["level1"].replace_strict(col, return_dtype=pl.Int64).to_numpy()
+    np.add.at(out, (rows["_pos"].to_numpy(), index), rows["c"].to_numpy().astype(np.float64))
+    return out
 
 
-def model_decisions(frame: pl.DataFrame, model: TextModel) -> pl.DataFrame:
+def model_decisions(frame: pl.DataFrame, model: TextModel, context: np.ndarray | None = None) -> pl.DataFrame:
     """``k, code, is_it, confidence, reason`` from the text model for every row of ``frame``."""
     if frame.height == 0:
         return pl.DataFrame(
@@ -85,12 +143,14 @@ def model_decisions(frame: pl.DataFrame, model: TextModel) -> pl.DataFrame:
             }
         )
     p1, p2 = model.predict(with_weak_wording(frame), "k")
+    if context is not None:
+        p1 = in_context(p1, context, model)
     tax = taxonomy()
     classes = model.classes
     ict_head = tax.heads["Information Communication Technology"]
     ict_col = classes.index(ict_head) if ict_head in classes else None
     p_it = p1[:, ict_col] if ict_col is not None else np.zeros(frame.height)
-    is_it = p_it >= IT_THRESHOLD
+    is_it = p_it >= it_threshold(model)
     # The level-1 answer must agree with the ICT answer: ICT rows get an ICT code, the others their
     # most likely non-ICT group.
     other = p1.copy()
@@ -107,10 +167,25 @@ def model_decisions(frame: pl.DataFrame, model: TextModel) -> pl.DataFrame:
     confidence = np.where(is_it, p_it, np.where(code != None, top_p, 1 - p_it))  # noqa: E711
     names = {c: tax.label(c) for c in {*classes, *model.ict_classes}}
     names[NONPROC] = "not a purchase"
-    reason = [
-        f"text model: {names.get(t, t)} {tp:.0%}; ICT {pi:.0%}" + ("" if tp >= 0.5 else " (uncertain)")
-        for t, tp, pi, c in zip(top_code, top_p, p_it, code, strict=True)
-    ]
+    top_pct = np.asarray(np.round(top_p * 100), dtype=np.int64).clip(0, 100)  # as f"{p:.0%}" rounds
+    it_pct = np.asarray(np.round(p_it * 100), dtype=np.int64).clip(0, 100)
+    reason = (
+        pl.DataFrame({"t": top_code.tolist(), "tp": top_pct, "ip": it_pct, "sure": top_p >= 0.5})
+        .select(
+            pl.concat_str(
+                [
+                    pl.lit("text model: "),
+                    pl.col("t").replace_strict(names, default=pl.col("t"), return_dtype=pl.String),
+                    pl.lit(" "),
+                    (pl.col("tp").cast(pl.String) + pl.lit("%")),
+                    pl.lit("; ICT "),
+                    (pl.col("ip").cast(pl.String) + pl.lit("%")),
+                    pl.when(pl.col("sure")).then(pl.lit("")).otherwise(pl.lit(" (uncertain)")),
+                ]
+            )
+        )
+        .to_series()
+    )
     return pl.DataFrame(
         {
             "k": frame["k"],
@@ -120,6 +195,42 @@ def model_decisions(frame: pl.DataFrame, model: TextModel) -> pl.DataFrame:
             "reason": reason,
         }
     )
+
+
+def in_context(p1: np.ndarray, context: np.ndarray, model: TextModel) -> np.ndarray:
+    """Level-1 probabilities with the model's class prior replaced by the row's local one.
+
+    The text model's answer is P(class | words) under the class mix of the councils it was trained
+    on. In the row's own council and service area the mix is different (an "ICT" cost centre, an
+    adult social care one), and the rows stronger methods decided there show it. The local prior is
+    those rows' class counts smoothed towards the model's prior with ``CONTEXT_ALPHA`` rows' weight,
+    so a service area with few decided rows changes little (label-shift correction), and applied
+    half-way (``CONTEXT_WEIGHT``). Only purchase groups are re-weighted: many small non-purchase rows
+    (payments to people, income lines) in a service area say nothing about what its suppliers sell,
+    so ``NONPROC`` keeps the model's share.
+    """
+    prior = np.exp(model.bias.astype(np.float64) - model.bias.max())
+    prior /= prior.sum()
+    counts = context.copy()
+    keep = np.ones(len(model.classes), dtype=bool)
+    if NONPROC in model.classes:  # whether a payment is a purchase at all is not a matter of context
+        keep[model.classes.index(NONPROC)] = False
+        counts[:, ~keep] = 0
+    mass = prior[keep].sum()
+    local = prior[None, :].repeat(len(counts), axis=0)
+    local[:, keep] = (
+        mass
+        * (counts[:, keep] + CONTEXT_ALPHA * prior[keep] / mass)
+        / (counts.sum(axis=1, keepdims=True) + CONTEXT_ALPHA)
+    )
+    out = p1 * (local / prior) ** CONTEXT_WEIGHT
+    out /= out.sum(axis=1, keepdims=True)
+    return np.asarray(out)
+
+
+def it_threshold(model: TextModel) -> float:
+    """The model's own ICT threshold (chosen on held-out training councils), else the default."""
+    return float(model.meta.get("it_threshold", IT_THRESHOLD))
 
 
 def _has_text(frame: pl.DataFrame) -> pl.Expr:
@@ -156,14 +267,13 @@ def _finish(decided: pl.DataFrame, method: str) -> pl.DataFrame:
 
 
 def _children(decided: pl.DataFrame, combos: pl.DataFrame) -> pl.DataFrame:
-    """Move adult social-care decisions to the children's group when the service text is about children."""
+    """Move adult social-care decisions to the children's group when the service text is about children
+    (and not about adults as well)."""
     adult = [c.code for c in taxonomy().codes.values() if c.level1_code == "321000"]
-    text = pl.concat_str(
-        [pl.col("service_area"), pl.col("department"), pl.col("description")],
-        separator=" ",
-        ignore_nulls=True,
-    )
-    about = combos.filter(text.str.contains(CHILDREN_RE)).select("k")
+    # The service area (else the department: it is often a directorate) and the description.
+    area = pl.coalesce(pl.col("service_area"), pl.col("department"))
+    text = pl.concat_str([area, pl.col("description")], separator=" ", ignore_nulls=True)
+    about = combos.filter(text.str.contains(CHILDREN_RE) & ~text.str.contains(ADULTS_RE)).select("k")
     hit = pl.col("code").is_in(adult) & pl.col("k").is_in(about["k"].implode())
     return decided.with_columns(
         code=pl.when(hit & pl.col("code").is_in(list(ADULT_RESIDENTIAL)))
@@ -179,15 +289,22 @@ def _children(decided: pl.DataFrame, combos: pl.DataFrame) -> pl.DataFrame:
 
 def classify_combinations(combos: pl.DataFrame, model: TextModel | None) -> Classified:
     """Run the cascade over a frame of combinations (see :func:`bestvalue.classify.sql.combinations`)."""
+    combos = with_payee_kind(combos)
     parts: list[pl.DataFrame] = []
-    remaining = combos
-    pub = published(remaining)
+    pub = published(combos)
     parts.append(_finish(pub, "published_proclass"))
-    remaining = remaining.join(pub.select("k"), on="k", how="anti")
+    remaining = combos.join(pub.select("k"), on="k", how="anti")
     cat = _children(council_wordings(remaining), combos)
+    pub_words = council_wordings(combos.join(pub.select("k"), on="k", how="semi"), free_text=False)
     parts.append(_finish(cat, "council_category"))
     remaining = remaining.join(cat.select("k"), on="k", how="anti")
-    strong = pl.concat([pub.select("k", "code"), cat.select("k", "code")], how="vertical")
+    payee = payee_decisions(remaining)
+    parts.append(_finish(payee, "payee"))
+    remaining = remaining.join(payee.select("k"), on="k", how="anti")
+    strong = pl.concat(
+        [reconciled(pub, pub_words).select("k", "code"), cat.select("k", "code"), payee.select("k", "code")],
+        how="vertical",
+    )
     keys = supplier_keys(combos)
     profiles = build_profiles(combos, strong, keys)
     prof = _children(profile_decisions(remaining, profiles, keys), combos)
@@ -196,7 +313,9 @@ def classify_combinations(combos: pl.DataFrame, model: TextModel | None) -> Clas
     empty = remaining.filter(~_has_text(remaining))
     remaining = remaining.filter(_has_text(remaining))
     if model is not None:
-        parts.append(_finish(model_decisions(remaining, model), "text_model"))
+        decided = pl.concat([d.select("k", "code") for d in (pub, cat, payee, prof)], how="vertical")
+        ctx = context_counts(remaining, decided, combos, model.classes)
+        parts.append(_finish(model_decisions(remaining, model, ctx), "text_model"))
         remaining = remaining.head(0)
     unclassified = pl.concat(
         [

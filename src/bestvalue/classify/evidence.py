@@ -18,7 +18,7 @@ from bestvalue.classify.mapping import (
     map_wordings,
     rules_by_id,
 )
-from bestvalue.classify.taxonomy import taxonomy
+from bestvalue.classify.taxonomy import NONPROC, taxonomy
 from bestvalue.classify.text import normalise, normalise_expr
 
 DECISIVE_MIN = 0.7  # a wording decides a row only at or above this confidence
@@ -154,11 +154,12 @@ def category_like_descriptions(texts: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def council_wordings(combos: pl.DataFrame) -> pl.DataFrame:
+def council_wordings(combos: pl.DataFrame, free_text: bool = True) -> pl.DataFrame:
     """Method 2: the council's own category columns and descriptions.
 
     A description the council uses for several suppliers is read as an expense wording (confidence
     x0.9); any other description as free text (x0.8, so only the surest rules decide on it).
+    ``free_text=False`` skips free-text descriptions (used where only confident readings matter).
     """
     long = []
     for priority, col in enumerate(WORDING_COLUMNS):
@@ -170,7 +171,9 @@ def council_wordings(combos: pl.DataFrame) -> pl.DataFrame:
     like = category_like_descriptions(texts).with_columns(weight=pl.lit(DESCRIPTION_WEIGHT))
     desc = (
         texts.join(like, on=["council_code", "text"], how="left")
-        .filter(~pl.col("head") | pl.col("weight").is_not_null())
+        .filter(
+            (~pl.col("head") | pl.col("weight").is_not_null()) & (free_text | pl.col("weight").is_not_null())
+        )
         .select(
             "k",
             column=pl.lit("description"),
@@ -209,9 +212,10 @@ def council_wordings(combos: pl.DataFrame) -> pl.DataFrame:
     )
     if decided.height == 0:
         return _empty()
-    best = decided.sort(["k", "confidence", "priority"], descending=[False, True, False]).unique(
-        "k", keep="first", maintain_order=True
-    )
+    # ties go to the text that sorts last: a whole description before its part before " - "
+    best = decided.sort(
+        ["k", "confidence", "priority", "value"], descending=[False, True, False, True]
+    ).unique("k", keep="first", maintain_order=True)
     names = {col: col.replace("_", " ") for col in (*WORDING_COLUMNS, "description")}
     described = {c: describe_code(c) for c in best["code"].unique().to_list()}
     return best.with_columns(
@@ -229,6 +233,37 @@ def council_wordings(combos: pl.DataFrame) -> pl.DataFrame:
         ),
         source=pl.col("column"),
     ).select(list(DECISION_SCHEMA))
+
+
+RECONCILE_MIN = 0.85  # a wording this confident that contradicts a published code wins for other councils
+
+
+def reconciled(pub: pl.DataFrame, words: pl.DataFrame) -> pl.DataFrame:
+    """``k, code, source`` of published decisions, as evidence for other councils.
+
+    A published code that the council's own wording for the same payment contradicts (another
+    level-1 group, read by a rule at confidence >= ``RECONCILE_MIN``: "GMITA LEVY" booked under a
+    traffic-planning consultancy code, "CAP PUR ICT H/W & S/" under an implementation consultancy
+    code) is replaced by the wording's answer when the payment teaches other councils (supplier
+    profiles, text-model labels). The council's own row keeps its published code (method 1).
+    ``words`` is :func:`council_wordings` of (at least) the published combinations; free-text
+    descriptions never reach ``RECONCILE_MIN`` (x0.8), so they need not be read.
+    """
+    tax = taxonomy()
+    heads = {c.code: c.level1_code for c in tax.codes.values()} | {NONPROC: NONPROC}
+    sure = words.filter((pl.col("confidence") >= RECONCILE_MIN) & pl.col("code").is_in(list(heads))).select(
+        "k", w_code="code", w_source="source"
+    )
+    out = pub.select("k", "code", "source").join(sure, on="k", how="left")
+    differs = pl.col("w_code").is_not_null() & (
+        pl.col("code").replace_strict(heads, default=None)
+        != pl.col("w_code").replace_strict(heads, default=None)
+    )
+    return out.select(
+        "k",
+        code=pl.when(differs).then(pl.col("w_code")).otherwise(pl.col("code")),
+        source=pl.when(differs).then(pl.col("w_source")).otherwise(pl.col("source")),
+    )
 
 
 def rule_note(rule_id: str) -> str:

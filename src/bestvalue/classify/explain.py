@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import polars as pl
 
 from bestvalue.classify import sql
@@ -11,6 +12,7 @@ from bestvalue.classify.classifier import model_decisions
 from bestvalue.classify.evidence import council_wordings, published
 from bestvalue.classify.model import TextModel, shipped_model
 from bestvalue.classify.models import Evidence, Explanation
+from bestvalue.classify.payees import payee_decisions, with_payee_kind
 from bestvalue.classify.profiles import supplier_keys
 from bestvalue.classify.taxonomy import NONPROC, taxonomy
 from bestvalue.engine import Warehouse
@@ -20,14 +22,19 @@ class ExplainError(LookupError):
     """The row does not exist or has not been classified."""
 
 
-def _combination(row: dict[str, Any], key: int, link: tuple[Any, ...] | None) -> pl.DataFrame:
+def _combination(
+    row: dict[str, Any], key: int, link: tuple[Any, ...] | None, totals: tuple[Any, ...] | None
+) -> pl.DataFrame:
+    """The row's combination as the classifier saw it (its columns, supplier link and totals)."""
     cols = sql.KEY_COLUMNS
     data: dict[str, Any] = {c: [row.get(c)] for c in cols}
     data["k"] = [key]
     data["supplier_id"] = [link[0] if link else None]
     data["payee_kind"] = [link[1] if link else None]
-    data["n"] = [1]
-    data["gross"] = [abs(float(row["amount"]))]
+    amount = float(row["amount"])
+    data["n"] = [int(totals[0]) if totals else 1]
+    data["gross"] = [float(totals[1]) if totals else abs(amount)]
+    data["net"] = [float(totals[2]) if totals else amount]
     schema: dict[str, Any] = {c: pl.String for c in cols} | {
         "k": pl.UInt64,
         "is_purchase_card": pl.Boolean,
@@ -35,8 +42,33 @@ def _combination(row: dict[str, Any], key: int, link: tuple[Any, ...] | None) ->
         "payee_kind": pl.String,
         "n": pl.Int64,
         "gross": pl.Float64,
+        "net": pl.Float64,
     }
-    return pl.DataFrame(data, schema=schema)
+    return with_payee_kind(pl.DataFrame(data, schema=schema))
+
+
+def _context(wh: Warehouse, row: dict[str, Any], classes: list[str]) -> np.ndarray:
+    """Counts of stronger decisions in the row's council and service area (see ``context_counts``)."""
+    out = np.zeros((1, len(classes)))
+    area = row.get("service_area") or row.get("department")
+    if not area or not area.strip():
+        return out
+    for level1, n in wh.rows(sql.context_counts(), [row["council_code"], area.strip().lower()]):
+        if level1 in classes:
+            out[0, classes.index(level1)] = n
+    return out
+
+
+def _first_decision(method: str, frame: pl.DataFrame, decided_by: str) -> Evidence:
+    """Evidence from the first row of a method's ``code, confidence, reason`` decisions."""
+    return Evidence(
+        method=method,
+        decided=decided_by == method,
+        code=frame["code"][0],
+        label=_label(frame["code"][0]),
+        confidence=frame["confidence"][0],
+        detail=frame["reason"][0],
+    )
 
 
 def _label(code: str | None) -> str | None:
@@ -57,22 +89,14 @@ def explain_row(wh: Warehouse, spend_id: int, model: TextModel | None = None) ->
     result = done[0]
     key = int(wh.scalar(sql.row_combination(), [spend_id]))
     link = wh.one(sql.supplier_link(), [spend_id]) if wh.has_table("spend_suppliers") else None
-    combo = _combination(row, key, link)
+    totals = wh.one(sql.combination_totals(), [key])
+    combo = _combination(row, key, link, totals)
     decided_by = result["method"]
     evidence: list[Evidence] = []
 
     pub = published(combo)
     if pub.height:
-        evidence.append(
-            Evidence(
-                method="published_proclass",
-                decided=decided_by == "published_proclass",
-                code=pub["code"][0],
-                label=_label(pub["code"][0]),
-                confidence=pub["confidence"][0],
-                detail=pub["reason"][0],
-            )
-        )
+        evidence.append(_first_decision("published_proclass", pub, decided_by))
     else:
         has = row.get("proclass_code") or row.get("proclass_label")
         evidence.append(
@@ -85,16 +109,7 @@ def explain_row(wh: Warehouse, spend_id: int, model: TextModel | None = None) ->
 
     cat = council_wordings(combo)
     if cat.height:
-        evidence.append(
-            Evidence(
-                method="council_category",
-                decided=decided_by == "council_category",
-                code=cat["code"][0],
-                label=_label(cat["code"][0]),
-                confidence=cat["confidence"][0],
-                detail=cat["reason"][0],
-            )
-        )
+        evidence.append(_first_decision("council_category", cat, decided_by))
     else:
         words = [
             f"{c.replace('_', ' ')} '{row[c]}'"
@@ -103,6 +118,18 @@ def explain_row(wh: Warehouse, spend_id: int, model: TextModel | None = None) ->
         ]
         detail = ("no rule decides " + ", ".join(words)) if words else "no category or description published"
         evidence.append(Evidence(method="council_category", decided=False, detail=detail))
+
+    pay = payee_decisions(combo)
+    if pay.height:
+        evidence.append(_first_decision("payee", pay, decided_by))
+    else:
+        kind = combo["payee_class"][0]
+        detail = (
+            f"payee is a {kind.replace('_', ' ')}: a feature of the text model, not a decision"
+            if kind
+            else "the payee's name does not say the payment is tax or a pension contribution"
+        )
+        evidence.append(Evidence(method="payee", decided=False, detail=detail))
 
     keys = supplier_keys(combo)
     if keys.height:
@@ -144,7 +171,7 @@ def explain_row(wh: Warehouse, spend_id: int, model: TextModel | None = None) ->
 
     model = model or shipped_model()
     if model is not None:
-        md = model_decisions(combo, model)
+        md = model_decisions(combo, model, _context(wh, row, model.classes))
         top = md["reason"][0]
         cls = model.classes[
             int(model.predict(combo.with_columns(weak_wording=pl.lit(None, pl.String)), "k")[0].argmax())

@@ -19,6 +19,7 @@ enough neighbour lends its result with a confidence scaled by the similarity.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -52,9 +53,13 @@ class Rule:
         return self.code != GENERIC
 
 
-@lru_cache(maxsize=1)
-def rules() -> tuple[Rule, ...]:
-    """The ordered rule table."""
+def examples_of(text: str) -> tuple[str, ...]:
+    """The ``;``-separated examples column of a rule table."""
+    return tuple(e.strip() for e in text.split(";") if e.strip())
+
+
+def rules_from(rows: Iterable[dict[str, str]]) -> tuple[Rule, ...]:
+    """Rules from the rows of a category rule table (``category_rules.csv`` layout)."""
     return tuple(
         Rule(
             r["rule"],
@@ -63,11 +68,17 @@ def rules() -> tuple[Rule, ...]:
             r["unless"],
             r["code"],
             float(r["confidence"]),
-            tuple(e.strip() for e in r["examples"].split(";") if e.strip()),
+            examples_of(r["examples"]),
             r["note"],
         )
-        for r in data_rows("category_rules.csv")
+        for r in rows
     )
+
+
+@lru_cache(maxsize=1)
+def rules() -> tuple[Rule, ...]:
+    """The ordered rule table."""
+    return rules_from(data_rows("category_rules.csv"))
 
 
 @lru_cache(maxsize=1)

@@ -26,6 +26,7 @@ import numpy as np
 import polars as pl
 from scipy import sparse
 
+from bestvalue.classify.payees import PUBLIC_KINDS, with_payee_kind
 from bestvalue.classify.text import normalise_expr, supplier_key_expr
 
 MODEL_FILE = "text_model.npz"
@@ -94,7 +95,54 @@ def tokens(frame: pl.DataFrame, row_id: str) -> pl.DataFrame:
         parts.append(
             frame.select(row_id, token=pl.lit("S:") + supplier_key_expr(pl.col("supplier_name"))).drop_nulls()
         )
+    parts.extend(_payment_tokens(frame, row_id))
     return pl.concat(parts, how="vertical").unique()
+
+
+def amount_bucket(mean_amount: pl.Expr) -> pl.Expr:
+    """Half-decade bucket of a mean payment: 4 below £316, 5 from £316, 6 from £1,000 ... 13 from £3.16m."""
+    return (
+        mean_amount.clip(1, None).log10().mul(2).add(1e-9).floor().clip(4, 13).cast(pl.Int32).cast(pl.String)
+    )
+
+
+def _payment_tokens(frame: pl.DataFrame, row_id: str) -> list[pl.DataFrame]:
+    """Tokens about the payment rather than its words.
+
+    ``m:<bucket>`` the mean amount a line (:func:`amount_bucket`); ``k:credit`` when the lines net to
+    a credit; ``k:<kind>`` the payee's kind from supplier resolution (individual, redacted, unknown) and
+    from the payee rules (:mod:`bestvalue.classify.payees`: local authority, health body, school...),
+    with ``k:public`` for every public body; ``I:<id>`` the resolved supplier entity, so that the
+    model knows a supplier under every published name.
+    """
+    cols = frame.columns
+    parts: list[pl.DataFrame] = []
+    if "gross" in cols and "n" in cols:
+        parts.append(
+            frame.filter(pl.col("n") > 0)
+            .select(row_id, token=pl.lit("m:") + amount_bucket(pl.col("gross") / pl.col("n")))
+            .drop_nulls()
+        )
+    if "net" in cols:
+        parts.append(frame.filter(pl.col("net") < 0).select(row_id, token=pl.lit("k:credit")))
+    if "payee_kind" in cols:
+        parts.append(
+            frame.filter(pl.col("payee_kind").is_in(["individual", "redacted", "unknown"])).select(
+                row_id, token=pl.lit("k:") + pl.col("payee_kind")
+            )
+        )
+    if "supplier_id" in cols:
+        parts.append(frame.select(row_id, token=pl.lit("I:") + pl.col("supplier_id")).drop_nulls())
+    if "supplier_name" in cols:
+        have = [c for c in ("supplier_name", "payee_rule", "payee_class") if c in cols]
+        kinds = with_payee_kind(frame.select(row_id, *have)).filter(pl.col("payee_class").is_not_null())
+        parts.append(kinds.select(row_id, token=pl.lit("k:") + pl.col("payee_class")))
+        parts.append(
+            kinds.filter(pl.col("payee_class").is_in(list(PUBLIC_KINDS))).select(
+                row_id, token=pl.lit("k:public")
+            )
+        )
+    return [p.cast({row_id: frame.schema[row_id]}) for p in parts]
 
 
 def design_matrix(frame: pl.DataFrame, row_id: str, vocab: pl.DataFrame) -> sparse.csr_matrix:

@@ -152,6 +152,29 @@ def row_combination() -> str:
     return f"SELECT {_key('s')} FROM spend s WHERE s.spend_id = ?"
 
 
+def combination_totals() -> str:
+    """Rows, gross £ and net £ of the combination a spend row belongs to (as the classifier saw it)."""
+    return f"""
+        SELECT count(*) AS n, CAST(sum(abs(s.amount)) AS DOUBLE) AS gross,
+               CAST(sum(s.amount) AS DOUBLE) AS net
+        FROM spend s WHERE {_key("s")} = ?
+    """
+
+
+def context_counts() -> str:
+    """Rows per level-1 group (or NONPROC) that methods stronger than the text model decided in one
+    council and service area (service area, else department, lower case)."""
+    return """
+        SELECT CASE WHEN c.payment_kind = 'not_purchase' THEN 'NONPROC' ELSE c.proclass_level1 END AS level1,
+               count(*) AS n
+        FROM spend s JOIN spend_classification c ON c.spend_id = s.spend_id
+        WHERE s.council_code = ? AND lower(trim(coalesce(s.service_area, s.department))) = ?
+          AND c.method IN ('published_proclass', 'council_category', 'payee', 'supplier_profile')
+        GROUP BY 1
+        HAVING level1 IS NOT NULL
+    """
+
+
 def profile_row() -> str:
     return "SELECT * FROM classification_supplier_profiles WHERE supplier_key = ?"
 

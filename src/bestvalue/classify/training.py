@@ -22,8 +22,8 @@ import numpy as np
 import polars as pl
 
 from bestvalue.classify import sql
-from bestvalue.classify.classifier import WEAK_WORDING_COLUMNS
-from bestvalue.classify.evidence import council_wordings, published, resolve_published_many
+from bestvalue.classify.classifier import WEAK_WORDING_COLUMNS, area_expr, in_context, with_weak_wording
+from bestvalue.classify.evidence import council_wordings, published, reconciled, resolve_published_many
 from bestvalue.classify.mapping import GENERIC, NOTIT
 from bestvalue.classify.model import TextModel, fit
 from bestvalue.classify.step import load_combinations
@@ -31,6 +31,10 @@ from bestvalue.classify.taxonomy import NONPROC, cpv_to_proclass, taxonomy
 from bestvalue.engine import Warehouse
 
 CONTRACT_WEIGHT = 3.0
+ORDER_COLUMNS = ("origin", "council_code", "k", "stripped", "source", "supplier_name", "description", "label")
+ICT_HEAD = "270000"
+IT_FOLDS = 4  # council groups for choosing the ICT threshold
+THRESHOLD_GRID = tuple(round(0.1 + 0.05 * i, 2) for i in range(11))  # 0.10 ... 0.60
 
 
 def _wording(frame: pl.DataFrame, drop: str | None = None) -> pl.Expr:
@@ -45,13 +49,19 @@ def _augment(frame: pl.DataFrame) -> pl.DataFrame:
     councils' weak wordings); the second makes it learn supplier, description and service-area
     signal for the rows it meets in use, where no wording decides.
     """
-    full = frame.with_columns(weak_wording=_wording(frame))
+    full = frame.with_columns(
+        weak_wording=_wording(frame),
+        in_use=pl.col("source").is_in([*WEAK_WORDING_COLUMNS, "description"]).not_(),
+        stripped=pl.lit(False),
+    )
     parts = [full]
     for col in (*WEAK_WORDING_COLUMNS, "description"):
         rows = frame.filter(pl.col("source") == col)
         if rows.height:
             rows = rows.with_columns(pl.lit(None, dtype=pl.String).alias(col))
-            parts.append(rows.with_columns(weak_wording=_wording(rows)))
+            parts.append(
+                rows.with_columns(weak_wording=_wording(rows), in_use=pl.lit(True), stripped=pl.lit(True))
+            )
     return pl.concat(parts, how="vertical")
 
 
@@ -73,10 +83,10 @@ def _labels(codes: pl.Series) -> tuple[list[str], list[str | None]]:
 def spend_training_frame(combos: pl.DataFrame) -> pl.DataFrame:
     """Labelled combinations: features, ``label``, ``ict_label``, ``weight`` and ``council_code``."""
     pub = published(combos)
-    rest = combos.join(pub.select("k"), on="k", how="anti")
-    cat = council_wordings(rest)
+    cat = council_wordings(combos.join(pub.select("k"), on="k", how="anti"))
+    pub_words = council_wordings(combos.join(pub.select("k"), on="k", how="semi"), free_text=False)
     strong = pl.concat(
-        [pub.select("k", "code", "source"), cat.select("k", "code", "source")], how="vertical"
+        [reconciled(pub, pub_words), cat.select("k", "code", "source")], how="vertical"
     ).filter(pl.col("code") != NOTIT)
     frame = _augment(combos.join(strong, on="k", how="inner"))
     level1, ict = _labels(frame["code"])
@@ -125,9 +135,100 @@ def contract_training_frame(wh: Warehouse) -> pl.DataFrame:
     )
 
 
+def _fit(frame: pl.DataFrame, meta: dict[str, Any]) -> TextModel:
+    return fit(
+        frame,
+        frame["label"].to_list(),
+        frame["weight"].to_numpy().astype(np.float64),
+        frame["ict_label"].to_list(),
+        meta=meta,
+    )
+
+
+def _loo_context(frame: pl.DataFrame, val: pl.DataFrame, classes: list[str]) -> np.ndarray:
+    """Context counts for validation rows as the classifier would see them (``context_counts``): the
+    labelled rows of the same council and service area, leaving out the row's own combination."""
+    area = area_expr()
+    labelled = frame.filter(
+        ~pl.col("stripped").fill_null(False)
+        & pl.col("council_code").is_in(val["council_code"].unique().implode())
+    )
+    counts = (
+        labelled.with_columns(area=area)
+        .filter(pl.col("area").is_not_null() & pl.col("label").is_in(classes))
+        .group_by("council_code", "area", "label")
+        .agg(c=pl.col("n").sum())
+    )
+    pos = val.with_row_index("_pos").with_columns(area=area)
+    out = np.zeros((val.height, len(classes)))
+    rows = pos.select("_pos", "council_code", "area").join(counts, on=["council_code", "area"])
+    col = {c: i for i, c in enumerate(classes)}
+    if rows.height:
+        np.add.at(
+            out,
+            (rows["_pos"].to_numpy(), np.array([col[v] for v in rows["label"].to_list()], dtype=np.int64)),
+            rows["c"].to_numpy().astype(np.float64),
+        )
+    own = pos.filter(pl.col("area").is_not_null() & pl.col("label").is_in(classes))
+    if own.height:
+        idx = (own["_pos"].to_numpy(), np.array([col[v] for v in own["label"].to_list()], dtype=np.int64))
+        out[idx] = np.maximum(out[idx] - own["n"].to_numpy().astype(np.float64), 0)
+    return out
+
+
+def choose_it_threshold(frame: pl.DataFrame, folds: int = IT_FOLDS) -> float | None:
+    """The P(ICT) threshold that maximises ICT F1 (by rows plus by £) on councils the model did not see.
+
+    The training councils are split into ``folds`` groups; each group is scored by a model trained on
+    the others, on its rows as the model meets them in use (without the wording that labelled them,
+    and with the context of their council's other labelled rows, as :func:`in_context` adjusts).
+    ``None`` when there are too few councils to hold any out.
+    """
+    councils = sorted(c for c in frame.filter(pl.col("origin") == "spend")["council_code"].unique() if c)
+    if len(councils) < 2:
+        return None
+    k = min(folds, len(councils))
+    scored = []
+    for g in range(k):
+        held = councils[g::k]
+        model = _fit(frame.filter(~pl.col("council_code").is_in(held)).drop("row").with_row_index("row"), {})
+        val = frame.filter(pl.col("council_code").is_in(held) & pl.col("in_use").fill_null(True))
+        if val.height == 0 or ICT_HEAD not in model.classes:
+            continue
+        p1, _ = model.predict(with_weak_wording(val), "row")
+        p1 = in_context(p1, _loo_context(frame, val, model.classes), model)
+        scored.append(
+            pl.DataFrame(
+                {
+                    "p": p1[:, model.classes.index(ICT_HEAD)],
+                    "ict": (val["label"] == ICT_HEAD).to_numpy(),
+                    "gross": val["gross"].fill_null(0).to_numpy(),
+                }
+            )
+        )
+    if not scored:
+        return None
+    ev = pl.concat(scored).with_columns(rows=pl.lit(1.0))
+    best, best_f1 = None, -1.0
+    for t in THRESHOLD_GRID:
+        hit = ev["p"] >= t
+        f1 = 0.0
+        for w in ("rows", "gross"):  # by rows (stable) and by £ (the goal, swung by a few large rows)
+            tp = float(ev.filter(hit & ev["ict"])[w].sum())
+            fp = float(ev.filter(hit & ~ev["ict"])[w].sum())
+            fn = float(ev.filter(~hit & ev["ict"])[w].sum())
+            f1 += 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+        if f1 > best_f1 + 1e-9:
+            best, best_f1 = t, f1
+    return best
+
+
 def train(frame: pl.DataFrame, meta: dict[str, Any] | None = None) -> TextModel:
-    """Fit the text model on a training frame (spend and/or contract rows)."""
-    frame = frame.with_row_index("row")
+    """Fit the text model on a training frame (spend and/or contract rows) and choose its ICT threshold
+    by cross-validation over the training councils (:func:`choose_it_threshold`)."""
+    # A fixed row order makes the model (float sums, hence its float16 weights and id) reproducible.
+    order = [c for c in ORDER_COLUMNS if c in frame.columns]
+    frame = frame.sort(order, nulls_last=True, maintain_order=True).with_row_index("row")
     info = {
         "trained_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "rows": frame.height,
@@ -135,13 +236,11 @@ def train(frame: pl.DataFrame, meta: dict[str, Any] | None = None) -> TextModel:
         "sources": {s: int(n) for s, n in frame.group_by("origin").len().iter_rows()},
         **(meta or {}),
     }
-    return fit(
-        frame,
-        frame["label"].to_list(),
-        frame["weight"].to_numpy().astype(np.float64),
-        frame["ict_label"].to_list(),
-        meta=info,
-    )
+    model = _fit(frame, info)
+    threshold = choose_it_threshold(frame) if "in_use" in frame.columns else None
+    if threshold is not None:
+        model.meta["it_threshold"] = threshold
+    return model
 
 
 def train_from_warehouse(wh: Warehouse, out: Path) -> TextModel:
