@@ -93,6 +93,8 @@ class Hand:
         file_name: str | None = None,
         published: str | None = None,
         payment_kind: str | None = None,
+        method: str = "test",
+        confidence: float = 0.9,
     ) -> int:
         """One payment line. ``code`` is a ProClass code or a key of CODES; ``it`` defaults from it."""
         sid = self.source(council, file_name)
@@ -127,8 +129,8 @@ class Hand:
             is_it = it if it is not None else (pc is not None and pc.startswith("27"))
             self.wh.execute(
                 "INSERT INTO spend_classification (spend_id, proclass_code, proclass_level1, is_it, "
-                "confidence, method, reason, payment_kind) VALUES (?, ?, ?, ?, 0.9, 'test', 'hand', ?)",
-                [spend_id, pc, pc[:2] + "0000" if pc else None, is_it, payment_kind],
+                "confidence, method, reason, payment_kind) VALUES (?, ?, ?, ?, ?, ?, 'hand', ?)",
+                [spend_id, pc, pc[:2] + "0000" if pc else None, is_it, confidence, method, payment_kind],
             )
         return spend_id
 

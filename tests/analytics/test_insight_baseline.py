@@ -129,3 +129,15 @@ def test_every_insight_on_an_empty_warehouse(hand: Hand) -> None:
     assert f.flags == [] and f.benford.conformity == "too_few_payments"
     assert analytics.council_summary(wh, DARLINGTON).years == []
     assert analytics.search(wh, "darlington").hits[0].key == DARLINGTON
+
+
+def test_uncertain_it_calls_lower_the_range(hand: Hand) -> None:
+    # IT 1000 (published) + 600 (text model, 45%: uncertain) + 900 (text model, 80%); unclassified 250.
+    hand.pay(DARLINGTON, "2021-05-01", 1000, "S1", code="software", method="published_proclass")
+    hand.pay(DARLINGTON, "2021-06-01", 600, "S2", code="software", method="text_model", confidence=0.45)
+    hand.pay(DARLINGTON, "2021-07-01", 900, "S3", code="software", method="text_model", confidence=0.8)
+    hand.pay(DARLINGTON, "2021-08-01", 5000, "S4", code="other", method="text_model", confidence=0.3)
+    hand.pay(DARLINGTON, "2021-09-01", 250, "S5", classified=False)
+    b = analytics.baseline(hand.wh, DARLINGTON, 2021)
+    assert b.it_spend == 2500 and b.it_uncertain == 600
+    assert (b.it_range_low, b.it_range_high) == (1900, 2750)

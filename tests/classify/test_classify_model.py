@@ -173,3 +173,19 @@ def test_the_ict_threshold_is_chosen_on_held_out_councils() -> None:
     model = train(frame)
     assert model.meta["it_threshold"] == threshold
     assert train(_frame()).meta.get("it_threshold") is None  # one council: nothing to hold out
+
+
+def test_generic_wordings_are_not_model_features() -> None:
+    from bestvalue.classify.classifier import with_weak_wording
+
+    frame = pl.DataFrame(
+        {
+            "k": [1, 2],
+            "expense_type": ["Other Running Costs", "Printing and stationery"],
+            "expense_group": ["Supplies and Services", "Supplies & Services"],
+            "council_category": [None, None],
+            "merchant_category": [None, None],
+        }
+    )
+    out = with_weak_wording(frame)["weak_wording"].to_list()
+    assert out == ["", "Printing and stationery"]  # every wording of row 1 is generic

@@ -88,7 +88,7 @@ def baseline(
     settings: Settings | None = None,
 ) -> Baseline:
     """A council's IT spend in one financial year: total, share, per head, breakdowns and the range
-    the unclassified spend leaves open."""
+    that the unclassified spend and the text model's uncertain IT calls leave open."""
     wh = reader(wh)
     cfg = settings_or_default(settings)
     info = council_info(wh, council)
@@ -96,8 +96,8 @@ def baseline(
     years = sorted(years_covered(wh, info.gss_code).get(info.gss_code, {}))
     fy = council_year(wh, info.gss_code, year, cfg)
     cov = coverage(wh, info.gss_code, fy)
-    totals = wh.dicts(sql.baseline_totals_sql(), [info.gss_code, fy])[0]
-    total, it = money(totals["total"]), money(totals["it"])
+    totals = wh.dicts(sql.baseline_totals_sql(), [cfg.baseline.uncertain_below, info.gss_code, fy])[0]
+    total, it, uncertain = money(totals["total"]), money(totals["it"]), money(totals["it_uncertain"])
     labels = category_labels(wh)
     base = SpendFilter(council_code=info.gss_code, financial_year=fy, it="it")
     groups: dict[str, list[tuple[str, str, float, int]]] = defaultdict(list)
@@ -114,7 +114,7 @@ def baseline(
             label = key
         groups[dim].append((key, label, amount, n))
     quarters = sorted(groups["quarter"], key=lambda t: t[0])
-    low, high = it, round(it + cov.unclassified_amount, 2)
+    low, high = round(it - uncertain, 2), round(it + cov.unclassified_amount, 2)
     notes = coverage_notes(cov, cfg)
     return Baseline(
         insight="baseline",
@@ -128,6 +128,7 @@ def baseline(
         it_spend=it,
         it_share=pct(it, total),
         it_per_head=per_head(it, info.population),
+        it_uncertain=uncertain,
         it_range_low=low,
         it_range_high=high,
         it_share_low=pct(low, total),

@@ -164,7 +164,14 @@ class Baseline(Insight):
     it_spend: float = Field(description="spend classified as IT")
     it_share: float | None = Field(description="IT spend as % of all spend")
     it_per_head: float | None
-    it_range_low: float = Field(description="IT spend if no unclassified spend is IT")
+    it_uncertain: float = Field(
+        default=0.0,
+        description="IT spend the text model called IT with less than the settings' probability "
+        "(baseline.uncertain_below, 50%)",
+    )
+    it_range_low: float = Field(
+        description="IT spend without the uncertain IT calls, if no unclassified spend is IT"
+    )
     it_range_high: float = Field(description="IT spend if all unclassified spend is IT")
     it_share_low: float | None
     it_share_high: float | None

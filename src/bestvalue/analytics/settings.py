@@ -24,6 +24,7 @@ class _Strict(BaseModel):
 class BaselineSettings(_Strict):
     top: int = Field(ge=1)
     full_year_months: int = Field(ge=1, le=12)
+    uncertain_below: float = Field(ge=0, le=1)
 
 
 class PeerSettings(_Strict):

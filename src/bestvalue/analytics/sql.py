@@ -256,10 +256,16 @@ QUALIFY row_number() OVER (PARTITION BY e.{group} ORDER BY abs(e.amount) DESC, e
 
 # -- baseline ---------------------------------------------------------------------------------
 def baseline_totals_sql() -> str:
-    """Whole-year figures of a council (params: council, year)."""
+    """Whole-year figures of a council (params: uncertain_below, council, year).
+
+    ``it_uncertain`` is the IT spend the text model called IT with a probability below
+    ``uncertain_below``: the guesses the low end of the IT range leaves out.
+    """
     return f"""
 SELECT coalesce(sum(amount), 0) AS total,
        coalesce(sum(amount) FILTER (WHERE {IT}), 0) AS it,
+       coalesce(sum(amount) FILTER (WHERE {IT} AND classification_method = 'text_model'
+                                     AND classification_confidence < ?), 0) AS it_uncertain,
        count(*) FILTER (WHERE {IT}) AS it_rows,
        count(DISTINCT supplier_id) FILTER (WHERE {IT}) AS it_suppliers
 FROM spend_enriched WHERE council_code = ? AND financial_year = ?

@@ -21,11 +21,12 @@ import numpy as np
 import polars as pl
 
 from bestvalue.classify.evidence import council_wordings, published, reconciled
-from bestvalue.classify.mapping import NOTIT
+from bestvalue.classify.mapping import NOTIT, generic_wordings
 from bestvalue.classify.model import TextModel
 from bestvalue.classify.payees import PUBLIC_KINDS, payee_decisions, with_payee_kind
 from bestvalue.classify.profiles import build_profiles, profile_decisions, supplier_keys
 from bestvalue.classify.taxonomy import NONPROC, taxonomy
+from bestvalue.classify.text import normalise_expr
 
 METHODS: tuple[str, ...] = (
     "published_proclass",
@@ -76,12 +77,27 @@ class Classified:
     profiles: pl.DataFrame
 
 
+def weak_wording_expr(frame: pl.DataFrame, columns: tuple[str, ...] = WEAK_WORDING_COLUMNS) -> pl.Expr:
+    """The category wordings of ``columns`` joined, leaving out the ``GENERIC`` ones.
+
+    A generic wording ("Supplies and Services") is published beside every kind of purchase, but
+    the rows a council's decisive wordings label are not a random sample of them (in one council
+    most labelled "Supplies and Services" rows are phone bills), so as a feature it would carry the
+    labelled rows' mix to every other row.
+    """
+    present = [c for c in columns if c in frame.columns]
+    if not present:
+        return pl.lit(None, dtype=pl.String)
+    cols = {c: pl.col(c).cast(pl.String) for c in present}
+    values = pl.concat([frame.select(normalise_expr(e).alias("w"))["w"] for e in cols.values()])
+    generic = generic_wordings(values).implode()
+    kept = [pl.when(normalise_expr(e).is_in(generic)).then(None).otherwise(e) for e in cols.values()]
+    return pl.concat_str(kept, separator=" ", ignore_nulls=True)
+
+
 def with_weak_wording(frame: pl.DataFrame) -> pl.DataFrame:
     """Add ``weak_wording``: the category wordings of an undecided row (none of them was decisive)."""
-    cols = [pl.col(c) for c in WEAK_WORDING_COLUMNS if c in frame.columns]
-    if not cols:
-        return frame.with_columns(weak_wording=pl.lit(None, dtype=pl.String))
-    return frame.with_columns(weak_wording=pl.concat_str(cols, separator=" ", ignore_nulls=True))
+    return frame.with_columns(weak_wording=weak_wording_expr(frame))
 
 
 def area_expr() -> pl.Expr:

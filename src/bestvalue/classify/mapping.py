@@ -163,6 +163,13 @@ def match_rules(wordings: pl.Series) -> pl.DataFrame:
     return pl.concat([known, todo], how="vertical")
 
 
+def generic_wordings(wordings: pl.Series) -> pl.Series:
+    """The normalised wordings among ``wordings`` that a ``GENERIC`` rule reads ("Supplies and
+    Services", "Third Party Payments"): too broad to decide, and too broad to be a model feature."""
+    generic = {r.rule for r in rules() if r.code == GENERIC}
+    return match_rules(wordings).filter(pl.col("rule").is_in(list(generic)))["wording"]
+
+
 def _rule_table() -> pl.DataFrame:
     rs = rules()
     return pl.DataFrame(

@@ -68,6 +68,7 @@ STOPWORDS = frozenset(
         "per",
     ]
 )
+AREA_PREFIX = "a:"
 PRUNE_BELOW = 0.02  # features whose weights all stay below this are dropped from the shipped model
 
 
@@ -146,7 +147,8 @@ def _payment_tokens(frame: pl.DataFrame, row_id: str) -> list[pl.DataFrame]:
 
 
 def design_matrix(frame: pl.DataFrame, row_id: str, vocab: pl.DataFrame) -> sparse.csr_matrix:
-    """Binary feature matrix, each row scaled by 1/sqrt(its token count, known or not).
+    """Binary feature matrix, each row scaled by 1/sqrt(its token count, known or not), the service
+    area's words sharing one token's weight.
 
     Rows come in the order of ``frame[row_id]``. Counting unknown tokens too keeps the scaling the
     same whether or not a token survived vocabulary pruning.
@@ -156,10 +158,24 @@ def design_matrix(frame: pl.DataFrame, row_id: str, vocab: pl.DataFrame) -> spar
     counts = toks.group_by(row_id).len().join(order, on=row_id, how="inner")
     scale = np.ones(frame.height, dtype=np.float32)
     scale[counts["_pos"].to_numpy()] = 1 / np.sqrt(counts["len"].to_numpy().astype(np.float32))
-    pairs = toks.join(vocab, on="token", how="inner").join(order, on=row_id, how="inner")
+    # The service area's words count as one token between them: they are the most council-specific
+    # words there are, strongly correlated with each other, and naive Bayes would add them up.
+    area = toks.filter(pl.col("token").str.starts_with(AREA_PREFIX)).group_by(row_id).len(name="area_n")
+    pairs = (
+        toks.join(vocab, on="token", how="inner")
+        .join(order, on=row_id, how="inner")
+        .join(area, on=row_id, how="left")
+        .select(
+            "_pos",
+            "col",
+            share=pl.when(pl.col("token").str.starts_with(AREA_PREFIX))
+            .then(1 / pl.col("area_n"))
+            .otherwise(1.0),
+        )
+    )
     rows = pairs["_pos"].to_numpy()
     cols = pairs["col"].to_numpy()
-    vals = scale[rows]
+    vals = scale[rows] * pairs["share"].to_numpy().astype(np.float32)
     return sparse.csr_matrix((vals, (rows, cols)), shape=(frame.height, vocab.height), dtype=np.float32)
 
 

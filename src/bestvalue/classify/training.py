@@ -22,7 +22,13 @@ import numpy as np
 import polars as pl
 
 from bestvalue.classify import sql
-from bestvalue.classify.classifier import WEAK_WORDING_COLUMNS, area_expr, in_context, with_weak_wording
+from bestvalue.classify.classifier import (
+    WEAK_WORDING_COLUMNS,
+    area_expr,
+    in_context,
+    weak_wording_expr,
+    with_weak_wording,
+)
 from bestvalue.classify.evidence import council_wordings, published, reconciled, resolve_published_many
 from bestvalue.classify.mapping import GENERIC, NOTIT
 from bestvalue.classify.model import TextModel, fit
@@ -38,8 +44,7 @@ THRESHOLD_GRID = tuple(round(0.1 + 0.05 * i, 2) for i in range(11))  # 0.10 ... 
 
 
 def _wording(frame: pl.DataFrame, drop: str | None = None) -> pl.Expr:
-    cols = [pl.col(c) for c in WEAK_WORDING_COLUMNS if c != drop]
-    return pl.concat_str(cols, separator=" ", ignore_nulls=True)
+    return weak_wording_expr(frame, tuple(c for c in WEAK_WORDING_COLUMNS if c != drop))
 
 
 def _augment(frame: pl.DataFrame) -> pl.DataFrame:

@@ -91,7 +91,8 @@ def baseline(
     console.print(
         f"IT spend {_gbp(b.it_spend)} of {_gbp(b.total_spend)} ({_pct(b.it_share)}); "
         f"{f'£{b.it_per_head:.2f}' if b.it_per_head is not None else '–'} per head; "
-        f"range {_gbp(b.it_range_low)}–{_gbp(b.it_range_high)} with unclassified spend; "
+        f"range {_gbp(b.it_range_low)}–{_gbp(b.it_range_high)} with uncertain IT calls "
+        f"({_gbp(b.it_uncertain)}) and unclassified spend; "
         f"{b.it_suppliers:,} suppliers, {b.it_rows:,} lines.",
         highlight=False,
     )

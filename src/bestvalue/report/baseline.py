@@ -90,11 +90,21 @@ def baseline_section(b: Builder, base: Baseline, summary: CouncilSummary, peers:
         )
     add(
         "baseline.it_range_low",
-        "IT spend if no unclassified spend is IT",
+        "IT spend without uncertain IT calls, if no unclassified spend is IT",
         base.it_range_low,
         "£",
         "it_range_low",
-        "The lower end of the range the unclassified spend leaves open: IT spend alone.",
+        "The lower end of the range: IT spend less the spend the text model called IT with under 50% "
+        "probability (it_uncertain).",
+    )
+    add(
+        "baseline.it_uncertain",
+        "IT spend on uncertain IT calls",
+        base.it_uncertain,
+        "£",
+        "it_uncertain",
+        "IT spend decided by the text model with under 50% probability of being IT "
+        "(classification method text_model, confidence < 0.5).",
     )
     add(
         "baseline.it_range_high",
@@ -435,8 +445,10 @@ def baseline_section(b: Builder, base: Baseline, summary: CouncilSummary, peers:
             f"the council is {POSITION_WORDS.get(head.position, head.position)}."
         )
     lines.append(
-        f"{money(cov.unclassified_amount)} of the year's spend is unclassified, so IT spend lies between "
-        f"{money(base.it_range_low)} and {money(base.it_range_high)} whatever that spend turns out to be."
+        f"{money(cov.unclassified_amount)} of the year's spend is unclassified and "
+        f"{money(base.it_uncertain)} is IT only on the text model's uncertain call (under 50% "
+        f"probability), so IT spend lies between {money(base.it_range_low)} and "
+        f"{money(base.it_range_high)} whatever that spend turns out to be."
     )
     return Section(
         number=1,
