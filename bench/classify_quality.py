@@ -212,7 +212,7 @@ def truth(combos: pl.DataFrame) -> pl.DataFrame:
         .join(pub.select("k"), on="k", how="anti")
     )
     both = _level1_and_it(pl.concat([pub, cat], how="vertical"), "code", "t_level1", "t_it")
-    return both.select("k", "t_source", "t_level1", "t_it")
+    return both.select("k", "t_source", "t_level1", "t_it", t_code="code")
 
 
 def description_readings(combos: pl.DataFrame) -> pl.DataFrame:
@@ -322,6 +322,28 @@ def score(name: str, ev: pl.DataFrame) -> Scores:
         _acc(u_l1, "gross"),
         float(ev.filter("disputed_it")["gross"].sum()),
         float(l1.filter("disputed_l1")["gross"].sum()),
+    )
+
+
+def ict_detail(pooled: pl.DataFrame) -> tuple[float, float, float]:
+    """ICT sub-category (ProClass level 2) on rows both the truth and the classifier call ICT, where
+    the truth names a sub-category: (share of their £ truth covers, share of that £ the classifier
+    names a sub-category for, accuracy by £ of those it names)."""
+    tax = taxonomy()
+    head = tax.heads["Information Communication Technology"]
+    level2 = {c.code: c.level2_code for c in tax.codes.values() if c.is_ict}
+    both = pooled.filter(pl.col("t_it") & pl.col("p_it")).with_columns(
+        t_sub=pl.col("t_code").replace_strict(level2, default=None),
+        p_sub=pl.col("proclass_code").replace_strict(level2, default=None),
+    )
+    said = both.filter(pl.col("t_sub").is_not_null() & (pl.col("t_sub") != head))
+    named = said.filter(pl.col("p_sub").is_not_null() & (pl.col("p_sub") != head))
+    right = named.filter(pl.col("p_sub") == pl.col("t_sub"))
+    total = both["gross"].sum()
+    return (
+        said["gross"].sum() / total if total else 0.0,
+        named["gross"].sum() / said["gross"].sum() if said.height else 0.0,
+        right["gross"].sum() / named["gross"].sum() if named.height else 0.0,
     )
 
 
@@ -572,6 +594,12 @@ def main() -> int:
             f"level-1 accuracy by £ >= 0.85 -> {all_.l1_gross:.3f} "
             f"(purchases only, i.e. truth not a tax/transfer: {all_.l1p_gross:.3f} by £, "
             f"{all_.l1p_rows:.3f} by rows)"
+        )
+        covered, named, right = ict_detail(pooled)
+        print(
+            f"ICT sub-category (level 2), pooled, on rows truth and classifier both call ICT: the truth "
+            f"names one for {covered:.0%} of their £; the classifier names one for {named:.0%} of that £, "
+            f"right for {right:.3f} of it by £"
         )
         print(
             "\nSecond figure (NOT the headline): truth subset without rows whose truth the council's own "

@@ -64,6 +64,8 @@ ROWS: dict[int, tuple[str | None, ...]] = {
     33: (TRAFFORD, "Other A Ltd", None, "SOFTWARE PURCHASE", None, "271440", "ICT : Software"),
     34: (TRAFFORD, "Other B Ltd", None, "SOFTWARE PURCHASE", None, "271440", "ICT : Software"),
     35: (SHEFFIELD, "NETCO LIMITED", None, None, None, None, None),
+    # A wording that says ICT but not which kind: the text model names the sub-category.
+    36: (SALFORD, "Vodafone Ltd", "Comms & Computing", "mobile phone contract", None, None, None),
 }
 
 
@@ -162,6 +164,14 @@ def test_details(classified: dict[int, Any]) -> None:
     assert "tax authority" in classified[19]["reason"] and "payee_tax" in classified[19]["reason"]
     assert classified[20]["proclass_level1"] == "200000" and "pension fund" in classified[20]["reason"]
     assert "the service is for children" not in classified[22]["reason"]
+    vodafone = classified[36]
+    assert vodafone["method"] == "council_category" and vodafone["is_it"] is True
+    assert vodafone["proclass_code"] == "271699", vodafone  # ICT > Telecommunications
+    assert "ict_comms_computing" in vodafone["reason"]
+    assert (
+        "sub-category from the text model: Information Communication Technology > Telecommunications"
+        in (vodafone["reason"])
+    )
 
 
 def test_profiles_table(warehouse: Warehouse, classified: dict[int, Any]) -> None:

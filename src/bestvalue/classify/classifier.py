@@ -249,6 +249,55 @@ def it_threshold(model: TextModel) -> float:
     return float(model.meta.get("it_threshold", IT_THRESHOLD))
 
 
+def with_ict_detail(results: pl.DataFrame, combos: pl.DataFrame, model: TextModel | None) -> pl.DataFrame:
+    """Name the ICT sub-category of rows that a stronger method called ICT without saying which.
+
+    A council wording such as "Comms & Computing" or a supplier profile that is ICT at group level
+    decides that a payment is ICT, but not whether it is telecoms, software or hardware. The text
+    model's ICT head (trained on rows that say) names the sub-category when it is at least
+    ``MODEL_SUBCODE_MIN`` sure; the method and confidence stay those of the deciding method, and
+    the reason says where the sub-category came from.
+    """
+    head = taxonomy().heads["Information Communication Technology"]
+    todo = results.filter(
+        pl.col("is_it").fill_null(False)
+        & (pl.col("proclass_code") == head)
+        & pl.col("method").is_in(["council_category", "supplier_profile"])
+    )
+    if model is None or todo.height == 0:
+        return results
+    frame = combos.join(todo.select("k"), on="k", how="semi")
+    _, p2 = model.predict(with_weak_wording(frame), "k")
+    best = p2.argmax(axis=1)
+    best_p = p2.max(axis=1)
+    codes = np.array(model.ict_classes, dtype=object)[best]
+    keep = (best_p >= MODEL_SUBCODE_MIN) & (codes != head)
+    if not keep.any():
+        return results
+    tax = taxonomy()
+    detail = pl.DataFrame(
+        {
+            "k": frame["k"].filter(pl.Series(keep)),
+            "sub_code": [str(c) for c in codes[keep]],
+            "sub_note": [
+                f"; sub-category from the text model: {tax.label(str(c))} {p:.0%}"
+                for c, p in zip(codes[keep], best_p[keep], strict=True)
+            ],
+        },
+        schema={"k": results.schema["k"], "sub_code": pl.String, "sub_note": pl.String},
+    )
+    return (
+        results.join(detail, on="k", how="left")
+        .with_columns(
+            proclass_code=pl.coalesce("sub_code", "proclass_code"),
+            reason=pl.when(pl.col("sub_note").is_not_null())
+            .then(pl.col("reason") + pl.col("sub_note"))
+            .otherwise(pl.col("reason")),
+        )
+        .drop("sub_code", "sub_note")
+    )
+
+
 def _has_text(frame: pl.DataFrame) -> pl.Expr:
     cols = ["supplier_name", "description", "service_area", "department", *WEAK_WORDING_COLUMNS]
     return pl.any_horizontal([pl.col(c).is_not_null() & (pl.col(c).str.strip_chars() != "") for c in cols])
@@ -342,4 +391,4 @@ def classify_combinations(combos: pl.DataFrame, model: TextModel | None) -> Clas
     ).with_columns(code=pl.lit(None, dtype=pl.String), confidence=pl.lit(0.0))
     parts.append(_finish(unclassified, "unclassified"))
     results = pl.concat([p.cast(RESULT_SCHEMA) for p in parts], how="vertical")  # type: ignore[arg-type]
-    return Classified(results, profiles)
+    return Classified(with_ict_detail(results, combos, model), profiles)
