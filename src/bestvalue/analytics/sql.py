@@ -14,7 +14,11 @@ from typing import Any
 
 from bestvalue.analytics.models import SpendFilter
 
-SPEND_DATE = "coalesce(payment_date, period_start)"
+# The spend date (as spend_enriched, migration 0006): the payment date, else the period's start, and the
+# period's start too when the published date lies outside the period the file covers.
+SPEND_DATE = (
+    "CASE WHEN date_basis = 'outside_period' THEN period_start ELSE coalesce(payment_date, period_start) END"
+)
 FINANCIAL_YEAR = f"CAST(year({SPEND_DATE}) - CASE WHEN month({SPEND_DATE}) < 4 THEN 1 ELSE 0 END AS INTEGER)"
 IT = "it_status = 'it'"
 NO_SUPPLIER = "(none)"  # SpendFilter.supplier_id value that selects payments with no supplier entity

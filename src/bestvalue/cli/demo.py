@@ -48,8 +48,9 @@ def demo(
             console.print(f"[bold]{name}[/]: {line}")
         wh.checkpoint()
         rows = wh.rows(
-            "SELECT c.name, count(*), sum(s.amount), min(s.payment_date), max(s.payment_date) "
-            "FROM spend s JOIN councils c ON c.gss_code = s.council_code GROUP BY c.name ORDER BY c.name"
+            "SELECT c.name, count(*), sum(s.amount), min(s.spend_date), max(s.spend_date) "
+            "FROM spend_enriched s JOIN councils c ON c.gss_code = s.council_code "
+            "GROUP BY c.name ORDER BY c.name"
         )
     table = Table(title="Spend by council")
     for col in ("council", "payments", "£ total", "first payment", "last payment"):

@@ -15,6 +15,10 @@ AMOUNT_PATTERN = r"^(\()?([+-])?([0-9.]+(?:E[+-]?[0-9]+)?)(-)?(\))?(CR|DR)?$"
 AMOUNT_CORE = r"(\d+(\.\d*)?|\.\d+)(E[+-]?\d+)?"
 ZERO_WORDS_SQL = "('NIL', '-', '–', 'N/A', 'NA')"
 TOTAL_LABEL = r"^\s*(grand\s+|sub[\s-]*)?totals?\b.*$"
+# A published date this many days or more outside the period the file (or row) covers is not the date
+# of payment (it is an invoice or transaction date: a monthly file listing a 2019 date); the row's
+# spend date is then the period's start (``date_basis = 'outside_period'``).
+OUTSIDE_PERIOD_DAYS = 31
 
 
 def _q(text: str) -> str:
@@ -78,7 +82,14 @@ WITH typed AS (
     SELECT
         source_id, source_line, council_code, council_text, payment_date, payment_date_text,
         period_start, period_end,
-        CASE WHEN payment_date IS NOT NULL THEN 'payment_date' ELSE date_basis END AS date_basis,
+        CASE
+            WHEN payment_date IS NOT NULL AND period_start IS NOT NULL AND period_end IS NOT NULL
+                 AND (payment_date < period_start - INTERVAL {OUTSIDE_PERIOD_DAYS} DAY
+                      OR payment_date > period_end + INTERVAL {OUTSIDE_PERIOD_DAYS} DAY)
+                THEN 'outside_period'
+            WHEN payment_date IS NOT NULL THEN 'payment_date'
+            ELSE date_basis
+        END AS date_basis,
         amount_raw,
         {amount_expr("amount_raw")} AS amount,
         {amount_expr("irrecoverable_vat_raw")} AS irrecoverable_vat,
