@@ -152,7 +152,7 @@ def _price_variation(wh: Db, info: CouncilInfo, fy: int, cfg: Settings) -> list[
     out = []
     for f in found:
         excess = round((f["head"] - f["median"]) * info.population, 2)
-        names = ", ".join(ref[c][0].name for c, _ in f["others"])
+        names = ", ".join(sorted(ref[c][0].name for c, _ in f["others"]))
         out.append(
             SavingsSignal(
                 kind="price_variation",

@@ -613,6 +613,7 @@ SELECT e.supplier_id, e.council_code, any_value(e.supplier) AS supplier, sum(e.a
 FROM spend_enriched e JOIN mine USING (supplier_id)
 WHERE e.financial_year = ? AND e.{IT} AND e.council_code IN (SELECT unnest(?::VARCHAR[]))
 GROUP BY e.supplier_id, e.council_code
+ORDER BY e.supplier_id, e.council_code
 """
 
 
