@@ -8,6 +8,7 @@ from pathlib import Path
 from bestvalue.engine import open_warehouse
 from bestvalue.ingest.loader import ingest_paths
 from bestvalue.ingest.prepare import Options
+from bestvalue.ingest.quality import data_quality
 from bestvalue.reference.councils import resolve_council
 from bestvalue.schema import ensure_schema
 
@@ -36,3 +37,5 @@ def test_dates_outside_the_files_month_fall_in_its_month(tmp_path: Path) -> None
         # the published date is kept; the spend date is the first day of the file's month
         ("GAMMA LTD", dt.date(2019, 12, 7), "outside_period", dt.date(2021, 4, 1), 2021),
     ]
+    (source,) = data_quality(wh).sources
+    assert source.outside_period_rows == 1 and source.loaded == 3

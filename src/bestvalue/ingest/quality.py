@@ -41,6 +41,9 @@ class SourceQuality(BaseModel):
     replaced_by: int | None = None
     classified_rows: int = 0
     classified_amount: Decimal = Decimal("0")
+    outside_period_rows: int = Field(
+        default=0, description="loaded rows whose published date lies outside the file's period"
+    )
 
     @property
     def loaded_share(self) -> float:

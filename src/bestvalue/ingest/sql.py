@@ -235,20 +235,24 @@ def next_source_id_sql() -> str:
 
 # -- data quality ---------------------------------------------------------------------------
 def source_quality_sql(where: str = "") -> str:
-    """Per source file: its accounting plus how many loaded rows have a classification."""
+    """Per source file: its accounting, how many loaded rows have a classification, and how many are
+    dated outside the file's period."""
     return f"""
 SELECT s.source_id, s.file_name, s.path, s.sha256, s.status, s.error, s.council_code, c.name AS council_name,
     s.period_start, s.period_end, s.period_basis, s.encoding, s.read_method, s.header_line, s.columns,
     s.notes, s.rows, s.loaded, s.rejected, s.skipped, s.skipped_kinds, s.amount_loaded, s.ingested_at,
     s.replaced_by,
     coalesce(k.classified, 0) AS classified_rows,
-    coalesce(k.classified_amount, 0) AS classified_amount
+    coalesce(k.classified_amount, 0) AS classified_amount,
+    coalesce(k.outside_period, 0) AS outside_period_rows
 FROM sources s
 LEFT JOIN councils c ON c.gss_code = s.council_code
 LEFT JOIN (
-    SELECT sp.source_id, count(*) AS classified, sum(sp.amount) AS classified_amount
-    FROM spend sp JOIN spend_classification k ON k.spend_id = sp.spend_id
-    WHERE k.is_it IS NOT NULL
+    SELECT sp.source_id,
+        count(k.is_it) AS classified,
+        coalesce(sum(sp.amount) FILTER (WHERE k.is_it IS NOT NULL), 0) AS classified_amount,
+        count(*) FILTER (WHERE sp.date_basis = 'outside_period') AS outside_period
+    FROM spend sp LEFT JOIN spend_classification k ON k.spend_id = sp.spend_id
     GROUP BY sp.source_id
 ) k ON k.source_id = s.source_id
 {where}
