@@ -114,7 +114,8 @@ def baseline(
             label = key
         groups[dim].append((key, label, amount, n))
     quarters = sorted(groups["quarter"], key=lambda t: t[0])
-    low, high = round(it - uncertain, 2), round(it + cov.unclassified_amount, 2)
+    # Net credits among the uncertain or unclassified lines must not push an end past the IT figure.
+    low, high = round(min(it, it - uncertain), 2), round(max(it, it + cov.unclassified_amount), 2)
     notes = coverage_notes(cov, cfg)
     return Baseline(
         insight="baseline",
