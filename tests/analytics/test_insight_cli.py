@@ -42,6 +42,12 @@ def test_market_and_evidence(demo_db: Path) -> None:
     result = runner.invoke(app, ["insight", "market", "--db", str(demo_db), "--json"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)["insight"] == "market"
+    result = runner.invoke(app, ["insight", "market", "--category", "271440", "--db", str(demo_db)])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("Software: £") and "HHI" in result.output
+    result = runner.invoke(app, ["insight", "market", "--council", "Gateshead", "--db", str(demo_db)])
+    assert result.exit_code == 0, result.output
+    assert "suppliers" in result.output and "CR3" in result.output
     result = runner.invoke(
         app, ["insight", "evidence", "-c", "Salford", "--limit", "3", "--db", str(demo_db)]
     )

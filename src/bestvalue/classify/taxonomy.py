@@ -10,11 +10,11 @@ relation here comes from the level names in the published table, never from code
 from __future__ import annotations
 
 import csv
-import gzip
 import io
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
+
+from bestvalue.shipped import shipped_text
 
 ICT_LEVEL1 = "Information Communication Technology"
 NONPROC = "NONPROC"  # pseudo-class: a payment that is not a purchase (tax, pay, transfers)
@@ -60,10 +60,7 @@ class CrosswalkRow:
 
 def data_text(name: str) -> str:
     """Text of a shipped file under ``classify/data`` (``.gz`` files decompressed)."""
-    path = resources.files("bestvalue.classify").joinpath("data", name)
-    if name.endswith(".gz"):
-        return gzip.decompress(path.read_bytes()).decode("utf-8")
-    return path.read_text(encoding="utf-8")
+    return shipped_text("bestvalue.classify", "data", name)
 
 
 def data_rows(name: str) -> list[dict[str, str]]:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 import typer
 from rich.table import Table
@@ -21,6 +22,7 @@ YearOption = Annotated[
         help="Financial year by its first calendar year (2021 = 2021-22). Default: the latest full year.",
     ),
 ]
+T = TypeVar("T")
 SettingsOption = Annotated[
     Path | None,
     typer.Option(
@@ -64,14 +66,28 @@ def _breakdown(title: str, lines: list[Breakdown]) -> Table:
     return t
 
 
-def _run(db: Path | None, settings: Path | None, fn: object, *args: object, **kwargs: object) -> object:
-    """Call an insight on a read-only warehouse, turning lookups that fail into clean errors."""
+def _run(
+    db: Path | None,
+    settings: Path | None,
+    as_json: bool,
+    fn: Callable[..., T],
+    *args: object,
+    **kwargs: object,
+) -> T | None:
+    """Call an insight on a read-only warehouse, turning lookups that fail into clean errors.
+
+    With ``as_json`` the result is printed as JSON and ``None`` returned (the command is done).
+    """
     cfg = analytics.load_settings(settings) if settings else None
     with warehouse(db, read_only=True) as wh:
         try:
-            return fn(wh, *args, settings=cfg, **kwargs)  # type: ignore[operator]
+            result = fn(wh, *args, settings=cfg, **kwargs)
         except (analytics.UnknownCouncil, analytics.UnknownSupplier, LookupError) as exc:
             fail(str(exc).strip("'\""))
+    if as_json:
+        print_json(result)
+        return None
+    return result
 
 
 def baseline(
@@ -82,10 +98,8 @@ def baseline(
     settings: SettingsOption = None,
 ) -> None:
     """IT spend baseline: total, share, per head, by category, supplier, department and quarter."""
-    b = _run(db, settings, analytics.baseline, council, year)
-    assert isinstance(b, analytics.Baseline)
-    if as_json:
-        print_json(b)
+    b = _run(db, settings, as_json, analytics.baseline, council, year)
+    if b is None:
         return
     console.print(f"[bold]{b.council.name}[/] IT spend baseline, {b.filters.year_label}", highlight=False)
     console.print(
@@ -117,10 +131,10 @@ def peers(
     settings: SettingsOption = None,
 ) -> None:
     """Peer benchmarks: the council's metrics against similar councils of the same tier."""
-    p = _run(db, settings, analytics.peers, council, year, peer_codes=peer or None, cross_tier=cross_tier)
-    assert isinstance(p, analytics.PeerBenchmark)
-    if as_json:
-        print_json(p)
+    p = _run(
+        db, settings, as_json, analytics.peers, council, year, peer_codes=peer or None, cross_tier=cross_tier
+    )
+    if p is None:
         return
     console.print(
         f"[bold]{p.council.name}[/] ({p.council.tier}) against its peers, {p.filters.year_label}: "
@@ -169,18 +183,15 @@ def market(
     settings: SettingsOption = None,
 ) -> None:
     """Market shares of IT spend per ICT category, with HHI and CR3."""
+    m: analytics.Market | analytics.CategoryMarket | None
     if category:
-        m = _run(db, settings, analytics.category_market, category, year, council=council)
-        cats = [m]
+        m = _run(db, settings, as_json, analytics.category_market, category, year, council=council)
     else:
-        m = _run(db, settings, analytics.market, council, year)
-        assert isinstance(m, analytics.Market)
-        cats = list(m.categories)
-    if as_json:
-        print_json(m)
+        m = _run(db, settings, as_json, analytics.market, council, year)
+    if m is None:
         return
+    cats = list(m.categories) if isinstance(m, analytics.Market) else [m]
     for c in cats:
-        assert isinstance(c, analytics.CategoryMarket)
         t = _table(
             f"{c.category.label}: {_gbp(c.total)}, {c.suppliers} suppliers, {c.councils} councils, "
             f"HHI {c.hhi if c.hhi is not None else '–'} ({c.concentration}), CR3 {_pct(c.cr3)}",
@@ -190,8 +201,7 @@ def market(
         for s in c.shares:
             t.add_row(s.supplier, _gbp(s.amount), _pct(s.share), str(s.councils))
         console.print(t)
-    if isinstance(m, analytics.Market | analytics.CategoryMarket):
-        _notes(m.notes)
+    _notes(m.notes)
 
 
 def lockin(
@@ -202,10 +212,8 @@ def lockin(
     settings: SettingsOption = None,
 ) -> None:
     """Lock-in score per supplier × ICT category, with its components."""
-    r = _run(db, settings, analytics.lockin, council, year)
-    assert isinstance(r, analytics.Lockin)
-    if as_json:
-        print_json(r)
+    r = _run(db, settings, as_json, analytics.lockin, council, year)
+    if r is None:
         return
     t = _table(
         f"{r.council.name} lock-in, {r.filters.year_label}",
@@ -234,10 +242,8 @@ def collaborate(
     settings: SettingsOption = None,
 ) -> None:
     """Councils paying the same supplier for the same ICT category: candidates for joint procurement."""
-    r = _run(db, settings, analytics.collaboration, council, year)
-    assert isinstance(r, analytics.Collaboration)
-    if as_json:
-        print_json(r)
+    r = _run(db, settings, as_json, analytics.collaboration, council, year)
+    if r is None:
         return
     t = _table(
         f"{r.council.name} collaboration candidates",
@@ -265,10 +271,8 @@ def savings(
     settings: SettingsOption = None,
 ) -> None:
     """Savings signals with estimated £ and their evidence rows."""
-    r = _run(db, settings, analytics.savings, council, year)
-    assert isinstance(r, analytics.Savings)
-    if as_json:
-        print_json(r)
+    r = _run(db, settings, as_json, analytics.savings, council, year)
+    if r is None:
         return
     console.print(
         f"[bold]{r.council.name}[/] savings signals, {r.filters.year_label}: "
@@ -297,10 +301,8 @@ def flags(
     settings: SettingsOption = None,
 ) -> None:
     """Probity flags (possible breach / risk signal) with their evidence rows."""
-    r = _run(db, settings, analytics.flags, council, year, it_only=it_only)
-    assert isinstance(r, analytics.Flags)
-    if as_json:
-        print_json(r)
+    r = _run(db, settings, as_json, analytics.flags, council, year, it_only=it_only)
+    if r is None:
         return
     console.print(
         f"[bold]{r.council.name}[/] probity flags, {r.filters.year_label}: "

@@ -26,18 +26,13 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 
 from bestvalue.report.builder import SHEET_FLAGS, SHEET_IT_PAYMENTS, SHEET_SAVINGS
 from bestvalue.report.models import UNIT_KIND, Column, PackTable, VfmPack
+from bestvalue.web.exports import NUMBER_FORMATS as WEB_NUMBER_FORMATS
 from bestvalue.web.exports import XLSX_MEDIA_TYPE, neutralise
 
 __all__ = ["XLSX_MEDIA_TYPE", "render_xlsx"]
 
-NUMBER_FORMATS = {
-    "money": "#,##0.00",
-    "number": "#,##0.00##",
-    "integer": "#,##0",
-    "percent": '0.0###"%"',  # shares are held as percentages (0-100)
-    "date": "yyyy-mm-dd",
-    "datetime": "yyyy-mm-dd hh:mm:ss",
-}
+# The web exports' formats; the pack shows shares to up to four decimal places.
+NUMBER_FORMATS = {**WEB_NUMBER_FORMATS, "percent": '0.0###"%"'}  # shares are held as percentages (0-100)
 ROW_LINKS = {"rows_in_e1": SHEET_IT_PAYMENTS, "rows_in_e2": SHEET_SAVINGS, "rows_in_e3": SHEET_FLAGS}
 BOLD = Font(bold=True)
 LINK = Font(color="1D70B8", underline="single")

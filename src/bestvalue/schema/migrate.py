@@ -58,6 +58,12 @@ def ensure_schema(wh: Warehouse) -> int:
     return SCHEMA_VERSION
 
 
+def migration_statements(file_name: str) -> list[str]:
+    """The statements of one shipped migration file (``0002_suppliers.sql``), comments dropped."""
+    path = resources.files("bestvalue.schema").joinpath("migrations", file_name)
+    return _statements(path.read_text("utf-8"))
+
+
 def _statements(sql: str) -> list[str]:
     body = "\n".join(line for line in sql.splitlines() if not line.strip().startswith("--"))
     return [s.strip() for s in body.split(";") if s.strip()]

@@ -9,12 +9,12 @@ table or the matching code changes, so stored name keys are recomputed.
 from __future__ import annotations
 
 import csv
-import gzip
 import hashlib
 import re
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
+
+from bestvalue.shipped import shipped_text
 
 # Bump when the normalising or matching code changes in a way that changes keys or links.
 CODE_VERSION = "4"
@@ -54,10 +54,7 @@ class Redaction:
 
 
 def _text(name: str) -> str:
-    path = resources.files("bestvalue.suppliers").joinpath("data", name)
-    if name.endswith(".gz"):
-        return gzip.decompress(path.read_bytes()).decode("utf-8")
-    return path.read_text(encoding="utf-8")
+    return shipped_text("bestvalue.suppliers", "data", name)
 
 
 def _words(name: str) -> frozenset[str]:

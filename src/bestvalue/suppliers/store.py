@@ -13,12 +13,12 @@ import time
 from collections import Counter, defaultdict
 from datetime import datetime
 from functools import cache
-from importlib import resources
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from bestvalue.engine import Warehouse, WarehouseError
+from bestvalue.schema.migrate import migration_statements
 from bestvalue.suppliers import sql
 from bestvalue.suppliers.identifiers import charity_number, company_number, vat_number
 from bestvalue.suppliers.models import ResolveSummary
@@ -58,10 +58,6 @@ def upgrade_layout(wh: Warehouse) -> bool:
     0002 (``spend_suppliers`` as a table); returns whether it did. Resolution rebuilds them anyway."""
     if wh.has_table("supplier_runs") and "payments" in wh.columns("supplier_aliases"):
         return False
-    migration = resources.files("bestvalue.schema").joinpath("migrations", "0002_suppliers.sql")
-    body = "\n".join(
-        line for line in migration.read_text("utf-8").splitlines() if not line.strip().startswith("--")
-    )
     kind = wh.scalar("SELECT table_type FROM information_schema.tables WHERE table_name = 'spend_suppliers'")
     with wh.transaction():
         if kind:
@@ -74,9 +70,8 @@ def upgrade_layout(wh: Warehouse) -> bool:
             "supplier_runs",
         ):
             wh.execute(f"DROP TABLE IF EXISTS {table}")
-        for statement in (s.strip() for s in body.split(";")):
-            if statement:
-                wh.execute(statement)
+        for statement in migration_statements("0002_suppliers.sql"):
+            wh.execute(statement)
     return True
 
 

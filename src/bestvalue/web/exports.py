@@ -26,7 +26,7 @@ from bestvalue.web.tables import Column, Table
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-_NUMBER_FORMATS = {
+NUMBER_FORMATS = {
     "money": "#,##0.00",
     "number": "#,##0.00##",
     "integer": "#,##0",
@@ -111,8 +111,8 @@ def _write_sheet(ws: WriteOnlyWorksheet, table: Table) -> None:
             cell = WriteOnlyCell(ws, value=value)
             if isinstance(value, str):
                 cell.data_type = "s"
-            elif value is not None and c.kind in _NUMBER_FORMATS and not isinstance(value, bool):
-                cell.number_format = _NUMBER_FORMATS[c.kind]
+            elif value is not None and c.kind in NUMBER_FORMATS and not isinstance(value, bool):
+                cell.number_format = NUMBER_FORMATS[c.kind]
             cells.append(cell)
         ws.append(cells)
 
