@@ -558,6 +558,10 @@ def main() -> None:
             {p for p in truth.pairs if "salford_register" in truth.sources[p[0]] | truth.sources[p[1]]},
         ),
         "VAT one organisation": (pred_vat, vat_by["same"]),
+        "clean truth": (
+            pred - vat_by["different"] - conflict_pairs - wrong_register,
+            truth.pairs - vat_by["different"] - wrong_register,
+        ),
         "all": (pred, truth.pairs),
     }
     for name, (p_set, t_set) in subsets.items():

@@ -23,6 +23,22 @@ join two different organisations:
   word of the long key within the initials (``APEA`` is not ``Active Play Event - APE``). Four
   letters are too few to be unique by chance: ``ACAS`` is not ``Acorn Close Allotment Society``.
 
+* **site of a registered name**: a name without a legal form whose words before `` - `` (``Water
+  Plus - 4082156767 Waverledge Allotment``), or before a final bracket it was cut inside (``Skills
+  and Work Solutions (GC Educa``: an opening ``(`` that never closes), make a registered name (a key
+  of 2+ words that some name carries with a legal form) is linked to it: what follows names a site,
+  an account or a branch of that company;
+* **branch tail**: a name without a legal form made of a registered name and a tail that only says
+  which branch, account or trade it is: a store number of 3+ digits (``Tesco Stores 2071``),
+  account words (``Client Account``), the firm's profession (``Hill Dickinson Solicitors`` /
+  ``Hill Dickinson LLP``), a cut or misspelt legal form (``Compan``, ``Lts``) or a final cut letter.
+  Not when the registered name starts another registered name (``Capita`` / ``Capita Business
+  Services``: the tail may name a subsidiary; this holds for sites too), and never after a place or
+  a word (``Metro Rod (South Yorkshire)`` may be a franchisee, ``X Holdings`` a parent);
+* **marked initials**: initials written with the small words in lower case (``TfGM``, ``DfT``) are
+  linked to the one key whose words give those letters, small words exactly where the lower-case
+  letters are (``Transport for Greater Manchester``), neither carrying a legal form.
+
 Not accepted, because they join different legal persons too often: a brand and ``<brand> Trading
 Ltd`` (a charity and its trading subsidiary: ``Seven Stories`` / ``Seven Stories Trading Ltd``).
 
@@ -42,7 +58,7 @@ from rapidfuzz.process import cdist
 
 from bestvalue.suppliers.names import STOP_WORDS as _STOP
 from bestvalue.suppliers.names import initials
-from bestvalue.suppliers.rules import business_words, forenames, is_english, surnames
+from bestvalue.suppliers.rules import account_words, business_words, forenames, is_english, surnames
 
 MIN_COMPACT = 8  # shorter keys are never fuzzy-matched
 MIN_WORD = 5  # the differing words must be at least this long
@@ -52,6 +68,10 @@ MIN_PREFIX = 15  # truncated keys shorter than this are not prefix-matched
 RARE_FIRST = 30  # shortened-word links: the shared first word is held by at most this many keys
 MIN_STEM = 4  # shortened-word links: the shorter word has at least this many letters
 ACRONYM = (5, 6)  # initials links not shown by any published name: length of the initials
+MAX_TAIL = 4  # branch-tail links: at most this many words after the registered name
+PROFESSIONS = frozenset({"solicitors", "solicitor", "sols", "solic", "lawyers", "accountants"})
+_LEGAL_WORDS = ("limited", "ltd", "llp", "plc", "company")
+_NOT_BRANCH = frozenset({"and", "a", "direct"})  # account words that may start another name
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,12 +217,17 @@ def stem_links(keys: list[str]) -> list[FuzzyLink]:
 
 
 def acronym_links(
-    keys: list[str], capitals: list[bool], has_form: list[bool], asserted: dict[str, tuple[str, str]]
+    keys: list[str],
+    capitals: list[bool],
+    has_form: list[bool],
+    asserted: dict[str, tuple[str, str]],
+    marked: dict[str, str] | None = None,
 ) -> list[FuzzyLink]:
     """One-word keys written in capitals (``capitals``) that are initials: of the key a published
     name pairs them with (``asserted``: initials -> (key, published name), ``Irish Museum of Modern
     Art (IMMA)``); else, for 5+ letters, of exactly one key of 3+ words (``has_form``: a name with
-    the key carries a legal form)."""
+    the key carries a legal form); or, written with the small words in lower case (``marked``: key
+    -> the published word, ``TfGM``), of exactly one key with those small words in those places."""
     lo, hi = ACRONYM
     index = {k: i for i, k in enumerate(keys)}
     links: list[FuzzyLink] = []
@@ -215,23 +240,110 @@ def acronym_links(
         for k, caps in zip(keys, capitals, strict=True)
         if caps and lo <= len(k) <= hi and k.isalpha() and not _known(k) and k not in asserted
     }
-    if not wanted:
+    masks = {k: w for k, w in (marked or {}).items() if k not in asserted and k in index}
+    if not wanted and not masks:
         return links
-    firsts = {w[0] for w in wanted}
+    firsts = {w[0] for w in wanted | set(masks)}
     found: dict[str, set[int]] = defaultdict(set)
+    exact: dict[str, set[int]] = defaultdict(set)
     for i, key in enumerate(keys):
-        if key[0] not in firsts or not 2 <= key.count(" ") <= hi + 1:
+        if key[0] not in firsts or not 1 <= key.count(" ") <= hi + 1:
             continue
         tokens = key.split()
-        if has_form[i] or min(len(t) for t in tokens if t not in _STOP) < 3:
+        if has_form[i] or min((len(t) for t in tokens if t not in _STOP), default=0) < 3:
             continue
-        for letters in initials(tokens):
-            if letters in wanted and not any(len(t) >= 3 and t in letters for t in tokens):
-                found[letters].add(i)
+        if len(tokens) > 2:
+            for letters in initials(tokens):
+                if letters in wanted and not any(len(t) >= 3 and t in letters for t in tokens):
+                    found[letters].add(i)
+        written = masks.get("".join(t[0] for t in tokens))
+        if written and all((t in _STOP) == c.islower() for t, c in zip(tokens, written, strict=True)):
+            exact[written.lower()].add(i)
     for letters, hits in sorted(found.items()):
         (full, *more) = hits
         if not more and not has_form[index[letters]]:
             links.append(
                 FuzzyLink(index[letters], full, 0.9, f"'{letters}' is the initials of '{keys[full]}'")
             )
+    for letters, hits in sorted(exact.items()):
+        (full, *more) = hits
+        if not more and not has_form[index[letters]]:
+            detail = f"'{masks[letters]}' is the initials of '{keys[full]}', small words in lower case"
+            links.append(FuzzyLink(index[letters], full, 0.9, detail))
     return links
+
+
+def stem_site_links(keys: list[str], stems: dict[str, str], registered: list[bool]) -> list[FuzzyLink]:
+    """Links from keys of names that are a registered name and a site (``stems``: key -> key of the
+    registered part) to that registered key: ``Water Plus - 4082156767 Waverledge Allotment``,
+    ``Skills and Work Solutions (GC Educa``."""
+    reg, parents = _registered(keys, registered)
+    index = {k: i for i, k in enumerate(keys)}
+    links: list[FuzzyLink] = []
+    for key, stem in sorted(stems.items()):
+        if stem in reg and stem not in parents and stem != key:
+            detail = f"a site or branch of the registered name '{stem}'"
+            links.append(FuzzyLink(index[key], index[stem], round(len(stem) / max(len(key), 1), 3), detail))
+    return links
+
+
+def branch_links(keys: list[str], registered: list[bool], plain: list[bool]) -> list[FuzzyLink]:
+    """Links from ``plain`` keys (no name with the key has a legal form or qualifier) made of a
+    registered key and a branch, account or trade tail (see the module docstring)."""
+    reg, parents = _registered(keys, registered)
+    index = {k: i for i, k in enumerate(keys)}
+    links: list[FuzzyLink] = []
+    for i, key in enumerate(keys):
+        if not plain[i] or key.count(" ") < 2:
+            continue
+        pos = key.rfind(" ")
+        while pos > 0:
+            stem = key[:pos]
+            if stem in reg:
+                tail = key[pos + 1 :].split()
+                if stem not in parents and _branch_tail(tail):
+                    detail = f"'{' '.join(tail)}' after the registered name '{stem}' (a branch)"
+                    links.append(FuzzyLink(i, index[stem], round(len(stem) / len(key), 3), detail))
+                break
+            pos = key.rfind(" ", 0, pos)
+    return links
+
+
+def _registered(keys: list[str], registered: list[bool]) -> tuple[set[str], set[str]]:
+    """Registered keys of 2+ words (some name with the key has a legal form), and those of them
+    that start another registered key (a parent: ``capita`` / ``capita business services``)."""
+    reg = {k for k, r in zip(keys, registered, strict=True) if r and " " in k}
+    parents: set[str] = set()
+    for key in reg:
+        pos = key.find(" ", key.find(" ") + 1)
+        while pos > 0:
+            if key[:pos] in reg:
+                parents.add(key[:pos])
+            pos = key.find(" ", pos + 1)
+    return reg, parents
+
+
+def _branch_tail(tail: list[str]) -> bool:
+    if not tail or len(tail) > MAX_TAIL:
+        return False
+    accounts = account_words()
+    for pos, word in enumerate(tail):
+        if word.isdigit():
+            if len(word) < 3:  # 'Corona Energy Retail 4': a numbered company, not a store
+                return False
+        elif len(word) == 1:
+            if pos != len(tail) - 1:  # a letter ends a cut name only
+                return False
+        elif not ((word in accounts and word not in _NOT_BRANCH) or word in PROFESSIONS or _legal_typo(word)):
+            return False
+    return True
+
+
+def _legal_typo(word: str) -> bool:
+    """A legal form cut or misspelt (``compan``, ``lts``, ``limitd``, ``lllp``)."""
+    if len(word) < 3 or not word.isalpha() or is_english(word):
+        return False
+    return any(
+        (len(word) >= 4 and form.startswith(word)) or OSA.distance(word, form, score_cutoff=1) <= 1
+        for form in _LEGAL_WORDS
+    )

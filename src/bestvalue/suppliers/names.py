@@ -257,6 +257,11 @@ def _core(text: str) -> tuple[list[str], str | None, bool, list[str]]:
     elif len(tokens) >= 3 and tokens[-1] in _TRUNCATED_FORMS:
         kind = "cut" if tokens[-1] == "l" else "company"  # '... L' may be 'Ltd' or 'LLP' cut short
         tokens = tokens[:-1]
+    else:
+        end = _school_trust_end(tokens)
+        if end:  # 'Nexus Multi Academy Trust - Abbey School': the trust, then one of its schools
+            qualifier = tokens[end:] + qualifier
+            tokens = tokens[:end]
     while len(tokens) > 1 and tokens[0] == "the":
         tokens = tokens[1:]
     while len(tokens) > 1 and tokens[-1] == "and":
@@ -265,6 +270,18 @@ def _core(text: str) -> tuple[list[str], str | None, bool, list[str]]:
     if not tokens:
         tokens = [t for t in raw if t != "the"] or raw
     return tokens, kind, vcse, qualifier
+
+
+_SCHOOL_TRUSTS = frozenset({"learning", "academy", "academies", "education", "educational", "schools"})
+
+
+def _school_trust_end(tokens: list[str]) -> int:
+    """End of a school trust's name followed by more words (a school or site the trust runs):
+    ``<name> Learning Trust``, ``<name> (Multi) Academy Trust``... (0 when there is none)."""
+    for i in range(2, len(tokens) - 1):
+        if tokens[i] == "trust" and tokens[i - 1] in _SCHOOL_TRUSTS:
+            return i + 1
+    return 0
 
 
 STOP_WORDS = frozenset({"and", "of", "for", "the", "in", "on", "at", "to"})
@@ -468,6 +485,20 @@ def normalise(raw: str, folded: str | None = None) -> NormalisedName:
     key = " ".join(tokens)
     compact = "".join(t for t in tokens if t != "and") or key.replace(" ", "")
     return NormalisedName(key, compact, kind, vcse, " ".join(qualifier), trading)
+
+
+def site_stem(raw: str) -> str:
+    """Key of the words before a site or branch part: before the first `` - `` (``Water Plus -
+    4082156767 Allotments``), or before a final bracket that never closes (the name was cut inside
+    it: ``Skills and Work Solutions (GC Educa``); '' when there is none."""
+    if " - " in raw:
+        head = raw[: raw.index(" - ")]
+    elif "(" in raw and raw.rfind("(") > raw.rfind(")"):
+        head = raw[: raw.rfind("(")]
+    else:
+        return ""
+    key = normalise(head).key if head.strip() else ""
+    return key if " " in key else ""
 
 
 _TRADING_AS_RAW = re.compile(

@@ -13,11 +13,13 @@ from dataclasses import dataclass, field
 from bestvalue.suppliers.clusters import Clusters, Link, assign_ids
 from bestvalue.suppliers.matching import (
     acronym_links,
+    branch_links,
     stem_links,
+    stem_site_links,
     truncation_links,
     typo_links,
 )
-from bestvalue.suppliers.names import NormalisedName, display_name, fold, is_acronym, normalise
+from bestvalue.suppliers.names import NormalisedName, display_name, fold, is_acronym, normalise, site_stem
 from bestvalue.suppliers.overrides import Overrides, Rule
 from bestvalue.suppliers.payees import Payee, as_kind, classify_payee
 
@@ -317,12 +319,15 @@ def _exact_links(
 def _fuzzy_links(
     clusters: Clusters, suppliers: list[int], table: NameTable, norms: list[NormalisedName]
 ) -> int:
-    """Typo, truncation, shortened-word and initials links between distinct keys; returns how many
-    were accepted."""
+    """Typo, truncation, shortened-word, initials, cut-bracket and branch links between distinct
+    keys; returns how many were accepted."""
     reps: dict[str, int] = {}
     all_cut: dict[str, bool] = {}
     has_form: dict[str, bool] = {}
+    plain: dict[str, bool] = {}  # no name with the key has a legal form or a qualifier
     capitals: dict[str, bool] = {}
+    marked: dict[str, str] = {}  # initials written with small words in lower case: key -> 'TfGM'
+    stems: dict[str, str] = {}  # key of a name made of a name and a site -> key of the name
     said: dict[str, dict[str, str]] = {}  # initials -> {key they stand for: published name saying so}
     for i in suppliers:
         norm = norms[i]
@@ -335,13 +340,22 @@ def _fuzzy_links(
         cut = table.truncated[i] and norm.legal_form is None and not norm.qualifier
         all_cut[key] = all_cut.get(key, True) and cut
         has_form[key] = has_form.get(key, False) or norm.legal_form is not None
+        plain[key] = plain.get(key, True) and norm.legal_form is None and not norm.qualifier
         if " " not in key and 2 <= len(key) <= 6:
             capitals[key] = capitals.get(key, False) or _in_capitals(table.names[i], key)
+            shown = _marked_initials(table.names[i], key)
+            if shown:
+                marked[key] = shown
+        if norm.legal_form is None:
+            site = site_stem(table.names[i])
+            if site:
+                stems[key] = site
         short = norm.trading_as
         if short and " " not in short and len(short) <= 6 and is_acronym(short, key.split(), compound=True):
             said.setdefault(short, {}).setdefault(key, table.names[i])
     keys = sorted(reps)
     accepted = 0
+    registered = [has_form[k] for k in keys]
     links = (
         truncation_links(keys, [all_cut[k] for k in keys])
         + typo_links(keys)
@@ -349,9 +363,12 @@ def _fuzzy_links(
         + acronym_links(
             keys,
             [capitals.get(k, False) for k in keys],
-            [has_form[k] for k in keys],
+            registered,
             {short: next(iter(full.items())) for short, full in said.items() if len(full) == 1},
+            marked,
         )
+        + stem_site_links(keys, stems, registered)
+        + branch_links(keys, registered, [plain[k] for k in keys])
     )
     links.sort(key=lambda fl: (-fl.score, keys[fl.a], keys[fl.b]))
     for fl in links:
@@ -366,6 +383,21 @@ def _in_capitals(name: str, key: str) -> bool:
         if word.lower() == key and sum(c.isupper() for c in word) >= 2:
             return True
     return False
+
+
+def _marked_initials(name: str, key: str) -> str:
+    """The published word ``key`` is written as when it is initials with lower-case letters inside
+    (``TfGM``, ``DfT``), else ''."""
+    for word in name.replace(".", "").split():
+        if (
+            word.lower() == key
+            and 3 <= len(word) <= 6
+            and word[0].isupper()
+            and sum(c.isupper() for c in word) >= 2
+            and any(c.islower() for c in word)
+        ):
+            return word
+    return ""
 
 
 def _anchor(nodes: list[int], table: NameTable, norms: list[NormalisedName]) -> str:
