@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bestvalue.engine import Warehouse
-from bestvalue.suppliers.matching import acronym_links, branch_links, stem_site_links
+from bestvalue.suppliers.matching import acronym_links, branch_links
 from bestvalue.suppliers.names import normalise, site_stem
 from bestvalue.suppliers.overrides import Overrides
 from bestvalue.suppliers.resolver import NameTable, resolve
@@ -45,6 +45,7 @@ SITE_STEMS = [
     ("Cohens Chemist (Altrincham)", ""),  # a closed bracket is part of the name
     ("Heron Foods Armley", ""),
     ("Capita - Leeds", ""),  # one word before the dash: too little to be a registered name
+    ("Kings Road - Priory Group Ltd", ""),  # a company after the dash, not a site
 ]
 
 
@@ -87,7 +88,7 @@ def test_branch_tails() -> None:
     )
     has_form = [k in registered for k in keys]
     plain = [not r for r in has_form]
-    assert pairs(branch_links(keys, has_form, plain), keys) == {
+    assert pairs(branch_links(keys, has_form, plain, {}), keys) == {
         frozenset({"tesco stores 2071", "tesco stores"}),
         frozenset({"hill dickinson solicitors", "hill dickinson"}),
         frozenset({"walker morris client account", "walker morris"}),
@@ -119,7 +120,7 @@ def test_sites_of_registered_names() -> None:
         "priory group fairhaven": "priory group",
         "kings road priory": "kings road",
     }
-    links = stem_site_links(keys, stems, [k in registered for k in keys])
+    links = branch_links(keys, [k in registered for k in keys], [False] * len(keys), stems)
     assert pairs(links, keys) == {
         frozenset({"water plus", "water plus 4082156767 waverledge allotment"}),
         frozenset({"skills and work solutions", "skills and work solutions gc educa"}),

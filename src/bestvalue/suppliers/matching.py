@@ -273,10 +273,14 @@ def acronym_links(
     return links
 
 
-def stem_site_links(keys: list[str], stems: dict[str, str], registered: list[bool]) -> list[FuzzyLink]:
-    """Links from keys of names that are a registered name and a site (``stems``: key -> key of the
-    registered part) to that registered key: ``Water Plus - 4082156767 Waverledge Allotment``,
-    ``Skills and Work Solutions (GC Educa``."""
+def branch_links(
+    keys: list[str], registered: list[bool], plain: list[bool], stems: dict[str, str]
+) -> list[FuzzyLink]:
+    """Links to a registered key from keys of names that are that registered name and a site
+    (``stems``: key -> key of the registered part: ``Water Plus - 4082156767 Waverledge
+    Allotment``, ``Skills and Work Solutions (GC Educa``), and from ``plain`` keys (no name with the
+    key has a legal form or qualifier) made of a registered key and a branch, account or trade tail
+    (``Tesco Stores 2071``, ``Hill Dickinson Solicitors``); see the module docstring."""
     reg, parents = _registered(keys, registered)
     index = {k: i for i, k in enumerate(keys)}
     links: list[FuzzyLink] = []
@@ -284,15 +288,6 @@ def stem_site_links(keys: list[str], stems: dict[str, str], registered: list[boo
         if stem in reg and stem not in parents and stem != key:
             detail = f"a site or branch of the registered name '{stem}'"
             links.append(FuzzyLink(index[key], index[stem], round(len(stem) / max(len(key), 1), 3), detail))
-    return links
-
-
-def branch_links(keys: list[str], registered: list[bool], plain: list[bool]) -> list[FuzzyLink]:
-    """Links from ``plain`` keys (no name with the key has a legal form or qualifier) made of a
-    registered key and a branch, account or trade tail (see the module docstring)."""
-    reg, parents = _registered(keys, registered)
-    index = {k: i for i, k in enumerate(keys)}
-    links: list[FuzzyLink] = []
     for i, key in enumerate(keys):
         if not plain[i] or key.count(" ") < 2:
             continue

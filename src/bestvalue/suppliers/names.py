@@ -490,9 +490,12 @@ def normalise(raw: str, folded: str | None = None) -> NormalisedName:
 def site_stem(raw: str) -> str:
     """Key of the words before a site or branch part: before the first `` - `` (``Water Plus -
     4082156767 Allotments``), or before a final bracket that never closes (the name was cut inside
-    it: ``Skills and Work Solutions (GC Educa``); '' when there is none."""
+    it: ``Skills and Work Solutions (GC Educa``); '' when there is none, or when the part after the
+    dash carries a legal form (a company, not a site)."""
     if " - " in raw:
-        head = raw[: raw.index(" - ")]
+        head, _, tail = raw.partition(" - ")
+        if normalise(tail).legal_form:  # 'Kings Road - Priory Group Ltd': a company, not a site
+            return ""
     elif "(" in raw and raw.rfind("(") > raw.rfind(")"):
         head = raw[: raw.rfind("(")]
     else:

@@ -15,7 +15,6 @@ from bestvalue.suppliers.matching import (
     acronym_links,
     branch_links,
     stem_links,
-    stem_site_links,
     truncation_links,
     typo_links,
 )
@@ -367,8 +366,7 @@ def _fuzzy_links(
             {short: next(iter(full.items())) for short, full in said.items() if len(full) == 1},
             marked,
         )
-        + stem_site_links(keys, stems, registered)
-        + branch_links(keys, registered, [plain[k] for k in keys])
+        + branch_links(keys, registered, [plain[k] for k in keys], stems)
     )
     links.sort(key=lambda fl: (-fl.score, keys[fl.a], keys[fl.b]))
     for fl in links:
