@@ -110,15 +110,19 @@ def test_sites_of_registered_names() -> None:
             "priory group fairhaven",
             "kings road",  # the stem must be registered
             "kings road priory",
+            "acme widgets",
+            "widgets by acme",  # registered itself: a company, not a site
         ]
     )
     registered = {"water plus", "skills and work solutions", "priory group", "priory group 2"}
+    registered |= {"acme widgets", "widgets by acme"}
     stems = {
         "water plus 4082156767 waverledge allotment": "water plus",
         "skills and work solutions gc educa": "skills and work solutions",
         "age traff": "age",
         "priory group fairhaven": "priory group",
         "kings road priory": "kings road",
+        "widgets by acme": "acme widgets",
     }
     links = branch_links(keys, [k in registered for k in keys], [False] * len(keys), stems)
     assert pairs(links, keys) == {

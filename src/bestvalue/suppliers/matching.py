@@ -27,7 +27,7 @@ join two different organisations:
   Plus - 4082156767 Waverledge Allotment``), or before a final bracket it was cut inside (``Skills
   and Work Solutions (GC Educa``: an opening ``(`` that never closes), make a registered name (a key
   of 2+ words that some name carries with a legal form) is linked to it: what follows names a site,
-  an account or a branch of that company;
+  an account or a branch of that company (unless the whole name is itself registered);
 * **branch tail**: a name without a legal form made of a registered name and a tail that only says
   which branch, account or trade it is: a store number of 3+ digits (``Tesco Stores 2071``),
   account words (``Client Account``), the firm's profession (``Hill Dickinson Solicitors`` /
@@ -285,7 +285,7 @@ def branch_links(
     index = {k: i for i, k in enumerate(keys)}
     links: list[FuzzyLink] = []
     for key, stem in sorted(stems.items()):
-        if stem in reg and stem not in parents and stem != key:
+        if stem in reg and stem not in parents and stem != key and not registered[index[key]]:
             detail = f"a site or branch of the registered name '{stem}'"
             links.append(FuzzyLink(index[key], index[stem], round(len(stem) / max(len(key), 1), 3), detail))
     for i, key in enumerate(keys):
