@@ -63,6 +63,7 @@ def test_branch_tails() -> None:
         "tesco stores",
         "hill dickinson",
         "walker morris",
+        "express solicitors",
         "corona energy",
         "metro rod",
         "belvoir lettings",
@@ -76,7 +77,9 @@ def test_branch_tails() -> None:
         | {
             "tesco stores 2071",  # a store number: a branch
             "hill dickinson solicitors",  # the firm's profession
-            "walker morris client account",  # an account
+            "express solicitors client account",  # an account
+            "walker morris client account",  # after a person's name: only the profession counts
+            "walker morris solicitors",
             "emap publishing limted",  # a misspelt legal form
             "corona energy retail 4",  # a numbered company, not a store
             "metro rod south yorkshire",  # a place: may be a franchisee
@@ -91,7 +94,8 @@ def test_branch_tails() -> None:
     assert pairs(branch_links(keys, has_form, plain, {}), keys) == {
         frozenset({"tesco stores 2071", "tesco stores"}),
         frozenset({"hill dickinson solicitors", "hill dickinson"}),
-        frozenset({"walker morris client account", "walker morris"}),
+        frozenset({"express solicitors client account", "express solicitors"}),
+        frozenset({"walker morris solicitors", "walker morris"}),
         frozenset({"emap publishing limted", "emap publishing"}),
     }
 
@@ -190,6 +194,12 @@ def test_pairs_that_merge_and_near_misses_that_do_not() -> None:
             "Domino's Pizza - Sale",  # 'Domino's Pizza' is not itself a registered name
             "Smith Jones Ltd",
             "Smith Jones Solicitors",
+            "A Patel Ltd",  # initials and a surname: two people may share them
+            "A Patel Solicitors",
+            "John Smith Ltd",  # a person's name: only the profession counts, not an account
+            "John Smith Client Account",
+            "Walker Morris LLP",  # a firm named after people, and its profession
+            "Walker Morris Solicitors",
         ],
         company={"Smith Jones Ltd": "01234567", "Smith Jones Solicitors": "07654321"},
     )
@@ -200,6 +210,7 @@ def test_pairs_that_merge_and_near_misses_that_do_not() -> None:
         ("Skills and Work Solutions Ltd", "Skills and Work Solutions (GC Educa"),
         ("Prospere Learn Trust Chorlt High", "Prospere Learning Trust-Pioneer Hse"),
         ("TfGM T/A DriveSafe", "Transport for Greater Manchester"),
+        ("Walker Morris LLP", "Walker Morris Solicitors"),
     ]:
         assert ids[a] == ids[b], (a, b)
     for a, b in [
@@ -208,6 +219,8 @@ def test_pairs_that_merge_and_near_misses_that_do_not() -> None:
         ("Metro Rod Ltd", "Metro Rod (South Yorkshire)"),
         ("Domino's Pizza Group Ltd", "Domino's Pizza - Sale"),
         ("Smith Jones Ltd", "Smith Jones Solicitors"),  # two company numbers: never one supplier
+        ("A Patel Ltd", "A Patel Solicitors"),
+        ("John Smith Ltd", "John Smith Client Account"),
     ]:
         assert ids[a] != ids[b], (a, b)
 

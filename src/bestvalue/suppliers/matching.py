@@ -34,7 +34,10 @@ join two different organisations:
   ``Hill Dickinson LLP``), a cut or misspelt legal form (``Compan``, ``Lts``) or a final cut letter.
   Not when the registered name starts another registered name (``Capita`` / ``Capita Business
   Services``: the tail may name a subsidiary; this holds for sites too), and never after a place or
-  a word (``Metro Rod (South Yorkshire)`` may be a franchisee, ``X Holdings`` a parent);
+  a word (``Metro Rod (South Yorkshire)`` may be a franchisee, ``X Holdings`` a parent). After a
+  registered name that reads as a person's only the profession or a misspelt legal form counts, and
+  after initials and a surname nothing (``A Patel Ltd`` / ``A Patel Solicitors`` may be two people);
+  a person's name is never a site's stem;
 * **marked initials**: initials written with the small words in lower case (``TfGM``, ``DfT``) are
   linked to the one key whose words give those letters, small words exactly where the lower-case
   letters are (``Transport for Greater Manchester``), neither carrying a legal form.
@@ -57,7 +60,7 @@ from rapidfuzz.distance import OSA
 from rapidfuzz.process import cdist
 
 from bestvalue.suppliers.names import STOP_WORDS as _STOP
-from bestvalue.suppliers.names import initials
+from bestvalue.suppliers.names import initials, person_reason
 from bestvalue.suppliers.rules import account_words, business_words, forenames, is_english, surnames
 
 MIN_COMPACT = 8  # shorter keys are never fuzzy-matched
@@ -285,7 +288,13 @@ def branch_links(
     index = {k: i for i, k in enumerate(keys)}
     links: list[FuzzyLink] = []
     for key, stem in sorted(stems.items()):
-        if stem in reg and stem not in parents and stem != key and not registered[index[key]]:
+        if (
+            stem in reg
+            and stem not in parents
+            and stem != key
+            and not registered[index[key]]
+            and person_reason(stem.split()) is None
+        ):
             detail = f"a site or branch of the registered name '{stem}'"
             links.append(FuzzyLink(index[key], index[stem], round(len(stem) / max(len(key), 1), 3), detail))
     for i, key in enumerate(keys):
@@ -296,7 +305,7 @@ def branch_links(
             stem = key[:pos]
             if stem in reg:
                 tail = key[pos + 1 :].split()
-                if stem not in parents and _branch_tail(tail):
+                if stem not in parents and _branch_tail(tail, person_reason(stem.split())):
                     detail = f"'{' '.join(tail)}' after the registered name '{stem}' (a branch)"
                     links.append(FuzzyLink(i, index[stem], round(len(stem) / len(key), 3), detail))
                 break
@@ -318,9 +327,15 @@ def _registered(keys: list[str], registered: list[bool]) -> tuple[set[str], set[
     return reg, parents
 
 
-def _branch_tail(tail: list[str]) -> bool:
-    if not tail or len(tail) > MAX_TAIL:
+def _branch_tail(tail: list[str], person: str | None) -> bool:
+    """Whether ``tail`` only says which branch, account or trade of a registered name it is. After a
+    person's name (``person``: why the name reads as one) only the firm's profession or a misspelt
+    legal form count, and never after initials and a surname: two people share a name more often
+    than two firms do (``A Patel Ltd`` / ``A Patel Solicitors``)."""
+    if not tail or len(tail) > MAX_TAIL or person == "initials and a surname":
         return False
+    if person:
+        return all(w in PROFESSIONS or _legal_typo(w) for w in tail)
     accounts = account_words()
     for pos, word in enumerate(tail):
         if word.isdigit():
