@@ -26,6 +26,10 @@ Three views, each printed:
 3. **Truth conflicts**: names that normalise identically but were published with different
    identifiers of one scheme, and register rows whose number belongs to another party (hand labels).
 
+Then, per view (Companies House, Salford register, VAT one organisation, clean truth = all pairs
+without VAT-group pairs, truth conflicts and register rows with another party's number, all), the
+false merges and the first N missed pairs (``--examples N``).
+
     .venv/bin/python bench/suppliers_quality.py [--no-distractors] [--examples N] [--cache PATH]
 """
 
