@@ -28,7 +28,9 @@
    the same council; the subset is defined without looking at the classifier's answer.
 6. Diagnostics: agreement between councils' own bookkeeping (how often other councils' truth for
    the same supplier agrees: a rough ceiling for any method that transfers knowledge between
-   councils), errors split by method and by disputed/undisputed truth, the largest errors.
+   councils), errors split by method and by disputed/undisputed truth, level-1 and IT errors by £
+   split into kinds (deciding method and its confidence, mean payment, payee kind, answers the
+   model marks "(uncertain)"), the largest errors.
 7. Speed: full classification runs with the shipped model.
 """
 
@@ -61,6 +63,7 @@ from bestvalue.classify.mapping import (
     map_wordings,
 )
 from bestvalue.classify.model import TextModel, shipped_model
+from bestvalue.classify.payees import with_payee_kind
 from bestvalue.classify.sql import CATEGORY_COLUMNS
 from bestvalue.classify.step import load_combinations, run_classification
 from bestvalue.classify.taxonomy import NONPROC, taxonomy
@@ -530,6 +533,63 @@ def _print_breakdown(pooled: pl.DataFrame) -> None:
     )
 
 
+def error_kinds(pooled: pl.DataFrame, combos: pl.DataFrame) -> pl.DataFrame:
+    """Evaluated rows with the columns errors are split by: ``band`` (confidence of the deciding
+    method), ``size`` (mean payment a line), ``payee`` (public-body kind, individual, redacted or
+    other) and ``sure`` (the answer is not marked "(uncertain)")."""
+    payees = with_payee_kind(combos.select("k", "supplier_name", "payee_kind")).select(
+        "k",
+        payee=pl.coalesce(
+            "payee_class",
+            pl.when(pl.col("payee_kind").is_in(["individual", "redacted"])).then(pl.col("payee_kind")),
+            pl.lit("other"),
+        ),
+    )
+    mean = pl.col("gross") / pl.col("n")
+    return pooled.join(payees, on="k", how="left").with_columns(
+        band=pl.when(pl.col("confidence") >= 0.8)
+        .then(pl.lit(">=0.8"))
+        .when(pl.col("confidence") >= 0.5)
+        .then(pl.lit("0.5-0.8"))
+        .otherwise(pl.lit("<0.5")),
+        size=pl.when(mean >= 1e6)
+        .then(pl.lit(">=1m"))
+        .when(mean >= 1e5)
+        .then(pl.lit("100k-1m"))
+        .when(mean >= 1e4)
+        .then(pl.lit("10k-100k"))
+        .otherwise(pl.lit("<10k")),
+        sure=~pl.col("reason").str.ends_with("(uncertain)"),
+    )
+
+
+def _print_kinds(pooled: pl.DataFrame, combos: pl.DataFrame) -> None:
+    """Level-1 and IT errors by £, split into kinds, with each kind's accuracy by £."""
+    ev = error_kinds(pooled, combos).with_columns(
+        l1_truth=pl.col("t_level1").is_not_null(), it_wrong=pl.col("p_it") != pl.col("t_it")
+    )
+    print("\nErrors by kind (£m; L1 acc and IT right are by £ within the kind):")
+    print(f"  {'kind':<44}{'L1 £m':>9}{'L1 wrong':>10}{'L1 acc':>8}{'IT wrong':>10}{'IT right':>10}")
+    for keys in (["method", "band"], ["size"], ["payee"], ["method", "sure"], ["disputed_l1"]):
+        table = (
+            ev.group_by(keys)
+            .agg(
+                l1=pl.col("gross").filter("l1_truth").sum(),
+                l1_wrong=pl.col("gross").filter(pl.col("l1_truth") & ~pl.col("ok")).sum(),
+                it_wrong=pl.col("gross").filter("it_wrong").sum(),
+                total=pl.col("gross").sum(),
+            )
+            .sort("l1_wrong", descending=True)
+        )
+        for r in table.iter_rows(named=True):
+            kind = " / ".join(f"{k}={r[k]}" for k in keys)
+            print(
+                f"  {kind[:44]:<44}{r['l1'] / 1e6:>9.1f}{r['l1_wrong'] / 1e6:>10.1f}"
+                f"{1 - r['l1_wrong'] / r['l1'] if r['l1'] else 0:>8.3f}{r['it_wrong'] / 1e6:>10.2f}"
+                f"{1 - r['it_wrong'] / r['total'] if r['total'] else 0:>10.3f}"
+            )
+
+
 def _print_errors(pooled: pl.DataFrame, combos: pl.DataFrame, n: int) -> None:
     tax = taxonomy()
     short = {code: name[:18] for name, code in tax.heads.items()} | {NONPROC: "not a purchase"}
@@ -614,6 +674,7 @@ def main() -> int:
             f"accuracy by £ on those {agree['l1_acc']:.3f}"
         )
         _print_breakdown(pooled)
+        _print_kinds(pooled, combos)
         if args.errors:
             _print_errors(pooled, combos, args.errors)
         if args.save:

@@ -9,7 +9,7 @@ import numpy as np
 import polars as pl
 import pytest
 
-from bestvalue.classify.classifier import in_context
+from bestvalue.classify.classifier import ict_area, in_context, model_decisions
 from bestvalue.classify.model import TextModel, amount_bucket, shipped_model, shipped_model_path, tokens
 from bestvalue.classify.taxonomy import NONPROC
 from bestvalue.classify.training import THRESHOLD_GRID, choose_it_threshold, train
@@ -189,3 +189,53 @@ def test_generic_wordings_are_not_model_features() -> None:
     )
     out = with_weak_wording(frame)["weak_wording"].to_list()
     assert out == ["", "Printing and stationery"]  # every wording of row 1 is generic
+
+
+@pytest.mark.parametrize(
+    ("service_area", "department", "is_ict"),
+    [
+        ("IT Services", None, True),
+        ("ICT Maintenance", None, True),
+        ("Information Unit-IT", None, True),
+        ("I.T. Support", None, True),
+        ("Computer Services", None, True),
+        ("Telecoms", None, True),
+        (None, "Information Technology", True),
+        ("Resources and Digital", None, False),  # a directorate: "digital" alone is not ICT
+        ("Business Improvement & Technology", None, False),
+        ("Adult Social Care", "ICT", False),  # the service area, when published, is the cost centre
+        ("Fit for Work", None, False),
+        (None, None, False),
+    ],
+)
+def test_ict_cost_centres(service_area: str | None, department: str | None, is_ict: bool) -> None:
+    frame = pl.DataFrame(
+        {"service_area": [service_area], "department": [department]},
+        schema={"service_area": pl.String, "department": pl.String},
+    )
+    assert ict_area(frame).tolist() == [is_ict]
+
+
+def test_an_ict_cost_centre_makes_an_unsure_model_answer_ict() -> None:
+    model = train(_frame())
+    model.meta["it_threshold"] = 0.35
+    probe = pl.DataFrame(
+        {
+            "k": [1, 2],
+            "supplier_name": ["Roadfix Ltd", "Roadfix Ltd"],
+            "description": ["resurfacing works", "resurfacing works"],
+            "service_area": ["IT Services", "Highways"],
+        },
+        schema={
+            "k": pl.UInt64,
+            "supplier_name": pl.String,
+            "description": pl.String,
+            "service_area": pl.String,
+        },
+    )
+    out = {r["k"]: r for r in model_decisions(probe, model).iter_rows(named=True)}
+    assert out[1]["is_it"] is True and out[1]["code"].startswith("27")
+    assert out[1]["confidence"] >= 0.6
+    assert out[1]["reason"].startswith("cost centre 'IT Services' is ICT; text model: ")
+    assert out[2]["is_it"] is False and out[2]["code"] == "390000"
+    assert not out[2]["reason"].startswith("cost centre")

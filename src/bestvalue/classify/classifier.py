@@ -46,6 +46,13 @@ CONTEXT_WEIGHT = 0.5
 MODEL_SUBCODE_MIN = 0.5  # ... and an ICT sub-category only at this probability or above
 IT_THRESHOLD = 0.35  # P(ICT) at or above which the model calls a row ICT, unless the model chose its own
 WEAK_WORDING_COLUMNS = ("expense_type", "expense_group", "council_category", "merchant_category")
+# A cost centre named for ICT (its service area, else department, normalised) buys ICT: where the text
+# model has the last word, such a row is ICT whatever P(ICT). "Digital" and "technology" alone are left
+# out: they also name whole directorates ("Resources and Digital", "Business Improvement & Technology").
+ICT_AREA_RE = (
+    r"\b(ict|it|i t|information technology|computers?|computing|telecoms?|telecommunications|telephony)\b"
+)
+ICT_AREA_CONFIDENCE = 0.6  # at least this confidence for an ICT answer the cost centre's name gives
 # Adult social care codes move to the children's group when the row's own service text is about children.
 CHILDREN_RE = (
     r"(?i)\b(child\w*|young (people|persons?)|looked after|lac|cin|leaving care|care leavers?|foster\w*|"
@@ -166,7 +173,8 @@ def model_decisions(frame: pl.DataFrame, model: TextModel, context: np.ndarray |
     ict_head = tax.heads["Information Communication Technology"]
     ict_col = classes.index(ict_head) if ict_head in classes else None
     p_it = p1[:, ict_col] if ict_col is not None else np.zeros(frame.height)
-    is_it = p_it >= it_threshold(model)
+    by_area = ict_area(frame) & (p_it < it_threshold(model)) & (ict_col is not None)
+    is_it = (p_it >= it_threshold(model)) | by_area
     # The level-1 answer must agree with the ICT answer: ICT rows get an ICT code, the others their
     # most likely non-ICT group.
     other = p1.copy()
@@ -181,6 +189,7 @@ def model_decisions(frame: pl.DataFrame, model: TextModel, context: np.ndarray |
     code = np.where(is_it | (top_p >= MODEL_CODE_MIN), top_code, np.full(frame.height, None, dtype=object))
     code = np.where(is_it & (sub_p >= MODEL_SUBCODE_MIN), sub_code, code)
     confidence = np.where(is_it, p_it, np.where(code != None, top_p, 1 - p_it))  # noqa: E711
+    confidence = np.where(by_area, np.maximum(confidence, ICT_AREA_CONFIDENCE), confidence)
     names = {c: tax.label(c) for c in {*classes, *model.ict_classes}}
     names[NONPROC] = "not a purchase"
     top_pct = np.asarray(np.round(top_p * 100), dtype=np.int64).clip(0, 100)  # as f"{p:.0%}" rounds
@@ -202,6 +211,16 @@ def model_decisions(frame: pl.DataFrame, model: TextModel, context: np.ndarray |
         )
         .to_series()
     )
+    if by_area.any():
+        reason = (
+            pl.DataFrame({"r": reason, "a": cost_centre(frame), "hit": by_area})
+            .select(
+                pl.when(pl.col("hit"))
+                .then(pl.lit("cost centre '") + pl.col("a") + pl.lit("' is ICT; ") + pl.col("r"))
+                .otherwise(pl.col("r"))
+            )
+            .to_series()
+        )
     return pl.DataFrame(
         {
             "k": frame["k"],
@@ -211,6 +230,21 @@ def model_decisions(frame: pl.DataFrame, model: TextModel, context: np.ndarray |
             "reason": reason,
         }
     )
+
+
+def cost_centre(frame: pl.DataFrame) -> pl.Series:
+    """Each row's cost centre as published: its service area, else its department."""
+    cols = [pl.col(c) for c in ("service_area", "department") if c in frame.columns]
+    if not cols:
+        return pl.Series("a", [None] * frame.height, dtype=pl.String)
+    return frame.select(a=pl.coalesce(cols).cast(pl.String))["a"]
+
+
+def ict_area(frame: pl.DataFrame) -> np.ndarray:
+    """Whether each row's cost centre is named for ICT (:data:`ICT_AREA_RE`)."""
+    area = pl.DataFrame({"a": cost_centre(frame)})
+    hit = area.select(h=normalise_expr(pl.col("a")).str.contains(ICT_AREA_RE).fill_null(False))["h"]
+    return hit.to_numpy().astype(bool)
 
 
 def in_context(p1: np.ndarray, context: np.ndarray, model: TextModel) -> np.ndarray:
