@@ -242,9 +242,10 @@ def cost_centre(frame: pl.DataFrame) -> pl.Series:
 
 def ict_area(frame: pl.DataFrame) -> np.ndarray:
     """Whether each row's cost centre is named for ICT (:data:`ICT_AREA_RE`)."""
-    area = pl.DataFrame({"a": cost_centre(frame)})
-    hit = area.select(h=normalise_expr(pl.col("a")).str.contains(ICT_AREA_RE).fill_null(False))["h"]
-    return hit.to_numpy().astype(bool)
+    area = cost_centre(frame)
+    names = pl.DataFrame({"a": area.unique().drop_nulls()})  # few distinct cost centres: match those
+    named = names.filter(normalise_expr(pl.col("a")).str.contains(ICT_AREA_RE).fill_null(False))["a"]
+    return area.is_in(named.implode()).fill_null(False).to_numpy().astype(bool)
 
 
 def in_context(p1: np.ndarray, context: np.ndarray, model: TextModel) -> np.ndarray:
