@@ -39,6 +39,8 @@ ALL_FIELDS = COUNCIL_FIELDS + TYPED_FIELDS + TEXT_FIELDS
 
 _T_MARKER = re.compile(r"\(\s*t\s*\)", re.IGNORECASE)
 _CURRENCY = re.compile(r"\(\s*(£|gbp|\u00a3)\s*\)|£|\bgbp\b", re.IGNORECASE)
+# A date format written into a header: "Payment Date (DD/MM/YYYY)", "Date dd-mm-yy".
+_DATE_FORMAT = re.compile(r"\b(?:dd|mm|mmm|yy|yyyy)(?:\s+(?:dd|mm|mmm|yy|yyyy)){1,2}\b")
 FUZZY_MIN_SCORE = 88
 
 
@@ -51,7 +53,7 @@ def normalise_header(text: str | None) -> str:
     text = _CURRENCY.sub(" ", text)
     text = text.lower().replace("&", " and ")
     text = re.sub(r"[^a-z0-9]+", " ", text)
-    return " ".join(text.split())
+    return " ".join(_DATE_FORMAT.sub(" ", text).split())
 
 
 @dataclass(frozen=True)

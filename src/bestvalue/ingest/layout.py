@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from bestvalue.ingest.columns import header_candidates, header_score, unique_names
+from bestvalue.ingest.columns import header_candidates, header_score, normalise_header, unique_names
 from bestvalue.ingest.periods import period_from_text
 from bestvalue.ingest.values import is_amount, parse_date
 
@@ -190,7 +190,66 @@ def map_fields(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> tuple[d
                     fields["supplier_name"] = col
                     notes.append(f"column {h!r} holds the names; the first holds supplier numbers")
                     break
+    _fields_by_words(headers, values, fields, set(fields.values()), notes)
     return fields, notes
+
+
+# Fields a file cannot do without, read from the words of a header no alias names: (words of which
+# the header must hold one, words it must not hold, preference of each word: lower first).
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+_FIELD_WORDS: dict[str, tuple[frozenset[str], frozenset[str], dict[str, int]]] = {
+    "amount": (
+        _words("amount value net gross total paid payment sum spend cost"),
+        # identifiers, dates, tax and kinds; and what a contract or a budget is worth, not a payment
+        _words(
+            "vat tax number no code id ref reference date year period count quantity qty type description "
+            "category method budget annual contract estimated estimate lifetime forecast award awarded "
+            "maximum max minimum min unit price rate"
+        ),
+        {"net": 0, "gross": 2, "total": 2, "incl": 2, "including": 2},
+    ),
+    "payment_date": (
+        frozenset({"date", "dated"}),
+        _words("due order received created start end birth expiry updated"),
+        {"payment": 0, "paid": 0, "invoice": 2},
+    ),
+    "supplier_name": (
+        _words("supplier vendor payee creditor beneficiary recipient merchant contractor trader provider"),
+        _words(
+            "id no number code ref reference type category postcode address vat registration reg status size "
+            "sme account town county"
+        ),
+        {"name": 0},
+    ),
+}
+
+
+def _fields_by_words(
+    headers: Sequence[str], values: list[list[str]], fields: dict[str, int], used: set[int], notes: list[str]
+) -> None:
+    """Give a missing amount, payment date or supplier name the unused column whose header's words
+    say so and whose values fit (``Payment Value``, ``Date Cleared``, ``Payee Full Name``)."""
+    for name, (wanted, refused, preference) in _FIELD_WORDS.items():
+        if name in fields:
+            continue
+        found = []
+        for col, h in enumerate(headers):
+            words = set(normalise_header(h).split())
+            if col in used or not words & wanted or words & refused or not values[col]:
+                continue
+            names = name != "supplier_name" or _share(values[col], _looks_like_name) >= 0.6
+            if names and _fits(name, values[col]):
+                found.append((min((preference.get(w, 1) for w in words), default=1), col))
+        if found:
+            col = min(found)[1]
+            fields[name] = col
+            used.add(col)
+            notes.append(
+                f"column {headers[col]!r} read as {name.replace('_', ' ')} from its words and values"
+            )
 
 
 def _merge_two_row_header(top: list[str], sub: list[str]) -> list[str] | None:
@@ -209,11 +268,29 @@ def _merge_two_row_header(top: list[str], sub: list[str]) -> list[str] | None:
     return [s if s.strip() else t for t, s in zip(top, sub, strict=True)]
 
 
+def _header_strength(cells: list[str]) -> int:
+    """How many fields a record names: by the alias table, plus the needed fields whose words a cell
+    no alias names holds (only once an alias names one field exactly)."""
+    score = header_score(cells)
+    if not score:
+        return 0
+    named = {c[0].field for c in (header_candidates(x) for x in cells) if c}
+    by_words = set()
+    for cell in cells:
+        if len(cell) > 80 or header_candidates(cell):
+            continue
+        words = set(normalise_header(cell).split())
+        by_words |= {
+            f for f, (wanted, refused, _) in _FIELD_WORDS.items() if words & wanted and not words & refused
+        }
+    return score + len(by_words - named)
+
+
 def find_header(records: list[list[str]]) -> tuple[int, int] | None:
     """(record index of the header, its score), or ``None`` if no record looks like one."""
     best: tuple[int, int] | None = None
     for i, rec in enumerate(records[:HEADER_SEARCH_ROWS]):
-        score = header_score(rec)
+        score = _header_strength(rec)
         if score >= MIN_HEADER_SCORE and (best is None or score > best[1]):
             best = (i, score)
     return best
