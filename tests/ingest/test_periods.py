@@ -29,6 +29,18 @@ D = dt.date
         ("2021-Q3-card.csv", D(2021, 7, 1), D(2021, 9, 30)),
         ("July 2010-September 2010", D(2010, 7, 1), D(2010, 9, 30)),
         ("Jun-13", D(2013, 6, 1), D(2013, 6, 30)),
+        # a quarter or a period inside a financial year (Q1 = April to June, P1 = April)
+        ("Spend_Over_500_Q1_2021-22.csv", D(2021, 4, 1), D(2021, 6, 30)),
+        ("Quarter 3 2021-22 Spend.csv", D(2021, 10, 1), D(2021, 12, 31)),
+        ("2021-22 Q4.csv", D(2022, 1, 1), D(2022, 3, 31)),
+        ("P01 2021-22.csv", D(2021, 4, 1), D(2021, 4, 30)),
+        ("2021-22 P10.csv", D(2022, 1, 1), D(2022, 1, 31)),
+        ("Month 12 2021-22.csv", D(2022, 3, 1), D(2022, 3, 31)),
+        ("Spend 2019-20 quarterly.csv", D(2019, 4, 1), D(2020, 3, 31)),  # no quarter named
+        # ranges of dates written out
+        ("Spend over £500 - 1st April 2021 to 30th June 2021.csv", D(2021, 4, 1), D(2021, 6, 30)),
+        ("01-04-2021 to 30-04-2021.csv", D(2021, 4, 1), D(2021, 4, 30)),
+        ("Apr 2021 - Jun 2021.csv", D(2021, 4, 1), D(2021, 6, 30)),
     ],
 )
 def test_period_from_file_names(name: str, start: dt.date, end: dt.date) -> None:

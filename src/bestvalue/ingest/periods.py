@@ -95,30 +95,69 @@ _YYYY_MM = re.compile(r"(?<!\d)(20\d{2}|19\d{2})[-_ .]?(0[1-9]|1[0-2])(?![\d])")
 _MONTH_RANGE = re.compile(
     rf"(?<![a-z])({_MONTH_ALT})[^a-z0-9]*(?:to|-|_)[^a-z0-9]*({_MONTH_ALT})[^a-z0-9]*((?:19|20)?\d{{2}})(?!\d)"
 )
-_MONTH_YEAR_RANGE = re.compile(
-    rf"(?<![a-z])({_MONTH_ALT})[^a-z0-9]*((?:19|20)\d{{2}})[^a-z0-9]*(?:to|-|–|_)[^a-z0-9]*"
-    rf"({_MONTH_ALT})[^a-z0-9]*((?:19|20)\d{{2}})(?!\d)"
-)
 _MONTH_YEAR = re.compile(rf"(?<![a-z])({_MONTH_ALT})(?![a-z])[^a-z0-9]*((?:19|20)\d{{2}}|\d{{2}})(?!\d)")
 _YEAR_MONTH_NAME = re.compile(rf"(?<!\d)((?:19|20)\d{{2}})[^a-z0-9]*({_MONTH_ALT})(?![a-z])")
 _QUARTER = re.compile(r"(?<!\d)(20\d{2})[-_ ]?q([1-4])(?![a-z0-9])")
 _YYMM = re.compile(r"(?<![\d.])(\d{2})(0[1-9]|1[0-2])(?![\d.])")
+# Inside a financial year: a quarter (Q1 = April to June) or a period or month number (P1 = April).
+_FY_QUARTER = re.compile(r"(?<![a-z0-9])(?:q|qtr|quarter)[\s_-]*([1-4])(?!\d)")
+_FY_PERIOD = re.compile(r"(?<![a-z0-9])(?:p|m|period|month)[\s_-]*(0?[1-9]|1[0-2])(?!\d)")
+_DAY = r"(?:\d{1,2}(?:st|nd|rd|th)?[^a-z0-9]*)?"
+_DAY_MONTH_YEAR_RANGE = re.compile(
+    rf"(?<![a-z0-9]){_DAY}({_MONTH_ALT})[^a-z0-9]*((?:19|20)\d{{2}})[^a-z0-9]*(?:to|-|–|_)[^a-z0-9]*"
+    rf"{_DAY}({_MONTH_ALT})[^a-z0-9]*((?:19|20)\d{{2}})(?!\d)"
+)
+_DATE_RANGE = re.compile(
+    r"(?<!\d)(\d{1,2})[-./](\d{1,2})[-./]((?:19|20)\d{2})[^a-z0-9]*(?:to|-|–|_)[^a-z0-9]*"
+    r"(\d{1,2})[-./](\d{1,2})[-./]((?:19|20)\d{2})(?!\d)"
+)
+
+
+def _within_financial_year(s: str, start: int, basis: str) -> Period:
+    """The quarter or period the text names inside the financial year starting in ``start``, else
+    the whole year."""
+    if m := _FY_QUARTER.search(s):
+        first = 3 * int(m[1]) + 1  # Q1 -> April (4), Q4 -> January (13)
+        return _months(
+            start + (first - 1) // 12,
+            (first - 1) % 12 + 1,
+            start + (first + 1) // 12,
+            (first + 1) % 12 + 1,
+            basis,
+        )
+    if m := _FY_PERIOD.search(s):
+        month = (int(m[1]) + 2) % 12 + 1
+        return _month(start + (1 if month <= 3 else 0), month, basis)
+    return financial_year(start, basis)
+
+
+def _date_range(m: re.Match[str], basis: str) -> Period | None:
+    try:
+        first = dt.date(int(m[3]), int(m[2]), int(m[1]))
+        last = dt.date(int(m[6]), int(m[5]), int(m[4]))
+    except ValueError:
+        return None
+    return Period(first, last, basis) if first <= last else None
 
 
 def period_from_text(text: str, basis: str) -> Period | None:
     """A period named in a file name or a title line, or ``None``.
 
-    Understands ``2021-04``, ``trafford-2024-25`` (financial year), ``apr-jun-2014``,
-    ``April-2020``, ``Jan22``, ``2021-Q3`` and, as a last resort, a bare ``1911`` (YYMM).
+    Understands ``2021-04``, ``trafford-2024-25`` (financial year), ``Q1 2021-22`` and ``P01 2021-22``
+    (a quarter or period of it), ``1st April 2021 to 30th June 2021``, ``01-04-2021 to 30-04-2021``,
+    ``apr-jun-2014``, ``April-2020``, ``Jan22``, ``2021-Q3`` and, as a last resort, a bare ``1911``
+    (YYMM).
     """
     s = text.lower()
+    if (m := _DATE_RANGE.search(s)) and (p := _date_range(m, basis)):
+        return p
     if m := _FY.search(s):
         start = int(m[1])
         if int(m[2]) == (start + 1) % 100:
-            return financial_year(start, basis)
+            return _within_financial_year(s[: m.start()] + " " + s[m.end() :], start, basis)
     if m := _YYYY_MM.search(s):
         return _month(int(m[1]), int(m[2]), basis)
-    if m := _MONTH_YEAR_RANGE.search(s):
+    if m := _DAY_MONTH_YEAR_RANGE.search(s):
         return _months(int(m[2]), MONTHS[m[1]], int(m[4]), MONTHS[m[3]], basis)
     if m := _MONTH_RANGE.search(s):
         year = _year(m[3])
