@@ -100,13 +100,25 @@ def test_sql_amount_parser_agrees_with_python(text: str) -> None:
         ("43658.0", True, dt.date(2019, 7, 12)),
         ("01.02.2022", True, dt.date(2022, 2, 1)),
         ("30/06/2020 00:00", True, dt.date(2020, 6, 30)),
+        # written out, with a weekday, ordinals, commas or a time of day
+        ("Thursday, 1 April 2021", True, dt.date(2021, 4, 1)),
+        ("1st April 2021", True, dt.date(2021, 4, 1)),
+        ("April 1, 2021", True, dt.date(2021, 4, 1)),
+        ("01 Apr 2021 12:00:00", True, dt.date(2021, 4, 1)),
+        ("01-04-2021 13:45", True, dt.date(2021, 4, 1)),
+        ("01-04-2021 13:45", False, dt.date(2021, 1, 4)),
+        ("1/4/2021 1:45 PM", True, dt.date(2021, 4, 1)),
+        ("01.04.2021 00:00:00", True, dt.date(2021, 4, 1)),
     ],
 )
 def test_dates(text: str, day_first: bool, expected: dt.date) -> None:
     assert parse_date(text, day_first) == expected
 
 
-@pytest.mark.parametrize("text", ["00:00:00", "", "32/01/2020", "2021-13-01", "yesterday", "12345", "99999"])
+@pytest.mark.parametrize(
+    "text",
+    ["00:00:00", "", "32/01/2020", "2021-13-01", "yesterday", "12345", "99999", "12:00", "Friday 13:00"],
+)
 def test_not_dates(text: str) -> None:
     assert parse_date(text) is None
 

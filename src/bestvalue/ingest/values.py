@@ -162,12 +162,34 @@ def parse_date(text: str | None, day_first: bool = True) -> dt.date | None:
         return None
     if not any(ch.isdigit() for ch in s):
         return None
+    found = _strptime(s, day_first)
+    if found is None and (plain := _plain_date_text(s)) != s:
+        found = _quick(plain, day_first) if plain[:1].isdigit() else None
+        found = found or _strptime(plain, day_first)
+    return found
+
+
+def _strptime(s: str, day_first: bool) -> dt.date | None:
     for fmt in date_formats(day_first):
         try:
             return dt.datetime.strptime(s, fmt).date()
         except ValueError:
             continue
     return None
+
+
+_WEEKDAY = re.compile(r"(?i)^(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+")
+_ORDINAL = re.compile(r"(?i)\b(\d{1,2})(?:st|nd|rd|th)\b")
+_TIME = re.compile(r"(?i)[ T]\d{1,2}[:.]\d{2}(?:[:.]\d{2}(?:\.\d+)?)?\s*(?:[ap]\.?m\.?)?$")
+
+
+def _plain_date_text(s: str) -> str:
+    """A date written out with its trimmings dropped: ``Thursday, 1st April 2021 13:45`` →
+    ``1 April 2021``; ``April 1, 2021`` → ``April 1 2021``."""
+    s = _WEEKDAY.sub("", s)
+    s = _ORDINAL.sub(r"\1", s)
+    s = _TIME.sub("", s.replace(",", " "))
+    return " ".join(s.split())
 
 
 _SLASHED = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{2,4})\b")
