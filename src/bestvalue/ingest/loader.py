@@ -15,7 +15,6 @@ import threading
 import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +25,8 @@ from bestvalue.ingest import sql
 from bestvalue.ingest.inputs import InputError, InputFile, expand_paths
 from bestvalue.ingest.layout import LayoutCache
 from bestvalue.ingest.models import FileResult, IngestSummary, Status
-from bestvalue.ingest.prepare import Options, PreparedFile, conform, prepare_file, sha256_of
+from bestvalue.ingest.prepare import Options, PreparedFile, prepare_file, sha256_of
+from bestvalue.ingest.records import SPEND_COLUMNS
 from bestvalue.ingest.siblings import SiblingIndex
 from bestvalue.schema import ensure_schema
 
@@ -139,6 +139,8 @@ class _Producer(threading.Thread):
                 traceback.print_exc()
             if isinstance(item, PreparedFile) and item.error is None:
                 seen[sha] = sid
+            if isinstance(item, PreparedFile):
+                item.frame = None  # only the typed outcome is written
             self.out.put(item)
         self.out.put(_DONE)
 
@@ -224,11 +226,11 @@ class Loader:
 
     def commit(self, group: list[Item]) -> None:
         """Write one group in one transaction, then report its results in input order."""
-        staged = [g for g in group if isinstance(g, PreparedFile) and g.error is None and g.frame is not None]
+        staged = [
+            g for g in group if isinstance(g, PreparedFile) and g.error is None and g.outcome is not None
+        ]
         results: dict[int, FileResult] = {}
         with self.wh.transaction():
-            counts: dict[int, dict[str, tuple[int, Decimal]]] = {}
-            rejects: dict[int, list[tuple[int, str]]] = {}
             retire: dict[int, list[int]] = {}
             for p in list(staged):
                 try:
@@ -236,17 +238,11 @@ class Loader:
                 except ValueError as exc:
                     p.error = str(exc)
                     staged.remove(p)
-            if staged:
-                batch = conform([p.frame for p in staged if p.frame is not None]).to_arrow()
-                with self.wh.registered("staged", batch):
-                    self.wh.execute(sql.insert_spend_sql("staged"))
-                    outcomes = self.wh.rows(sql.outcomes_sql("staged"))
-                for sid, status, n, amount, line in outcomes:
-                    kind = "reject" if status.startswith("reject:") else status
-                    if line is not None:
-                        rejects.setdefault(sid, []).append((line, status[len("reject:") :]))
-                    before = counts.setdefault(sid, {}).get(kind, (0, Decimal("0.00")))
-                    counts[sid][kind] = (before[0] + n, before[1] + (amount or Decimal("0.00")))
+            frames = [p.outcome.rows for p in staged if p.outcome is not None and p.outcome.loaded]
+            if frames:
+                batch = pl.concat(frames, rechunk=False) if len(frames) > 1 else frames[0]
+                with self.wh.registered("staged", batch.to_arrow()):
+                    self.wh.execute(sql.insert_from_sql("spend", SPEND_COLUMNS, "staged"))
             source_rows = []
             reject_rows = []
             for item in group:
@@ -255,20 +251,19 @@ class Loader:
                 if isinstance(item, Unchanged):
                     continue
                 p = item
-                if p.error is not None or p.frame is None:
+                if p.error is not None or p.outcome is None:
                     res = _result_base(p, "failed")
                     res.error = p.error
                     results[id(item)] = res
                     source_rows.append(self._source_row(p, res))
                     continue
-                kinds = counts.get(p.source_id, {})
+                out = p.outcome
                 res = _result_base(p, "replaced" if retire.get(p.source_id) else "loaded")
-                res.loaded, res.amount_loaded = kinds.get("ok", (0, Decimal("0.00")))
-                res.rejected = kinds.get("reject", (0, Decimal(0)))[0]
+                res.loaded, res.amount_loaded = out.loaded, out.amount_loaded
+                res.rejected = len(out.rejects)
                 skipped = dict(p.fixed_skips)
-                for kind, (n, _) in kinds.items():
-                    if kind.startswith("skip:"):
-                        skipped[kind[5:]] = skipped.get(kind[5:], 0) + n
+                for kind, n in out.skipped.items():
+                    skipped[kind] = skipped.get(kind, 0) + n
                 res.skipped_kinds = skipped
                 res.skipped = sum(skipped.values())
                 res.rows = p.records
@@ -279,11 +274,7 @@ class Loader:
                     for statement, names in sql.retire_source_sql():
                         self.wh.execute(statement, {n: values[n] for n in names})
                 source_rows.append(self._source_row(p, res))
-                raw_line = p.raw_line or (lambda n: "")
-                reject_rows += [
-                    (p.source_id, line, reason, raw_line(line))
-                    for line, reason in rejects.get(p.source_id, [])
-                ]
+                reject_rows += [(p.source_id, line, reason, raw) for line, reason, raw in out.rejects]
                 results[id(item)] = res
             loaded_shas = [r[3] for r in source_rows if r[5] != "failed"]
             if loaded_shas:
@@ -358,8 +349,8 @@ def ingest_paths(
                 break
             assert isinstance(item, PreparedFile | Unchanged | Missing)
             group.append(item)
-            if isinstance(item, PreparedFile) and item.frame is not None:
-                rows += item.frame.height
+            if isinstance(item, PreparedFile) and item.outcome is not None:
+                rows += item.records
             if rows >= commit_rows or len(group) >= MAX_GROUP_FILES:
                 loader.commit(group)
                 group, rows = [], 0

@@ -23,6 +23,7 @@ from bestvalue.ingest.inputs import SHEET_SUFFIXES, InputFile
 from bestvalue.ingest.layout import Layout, LayoutCache, LayoutError, detect_layout, header_of, sample_records
 from bestvalue.ingest.periods import MONTH_WORD, Period, month_end, period_code_months, period_from_text
 from bestvalue.ingest.reader import LINE, RawTable, read_csv_table, read_sheet_table, sheet_records
+from bestvalue.ingest.records import Outcome, type_records
 from bestvalue.ingest.text import NotTextError, decode
 from bestvalue.ingest.values import day_first_votes, parse_date
 from bestvalue.reference.councils import Council, resolve_council
@@ -87,7 +88,8 @@ class PreparedFile:
     sha256: str
     size: int
     source_id: int
-    frame: pl.DataFrame | None = None
+    frame: pl.DataFrame | None = None  # every record, staged (``STAGED_SCHEMA``)
+    outcome: Outcome | None = None  # the records typed and sorted by fate
     records: int = 0
     fixed_skips: dict[str, int] = field(default_factory=dict)  # preamble, header, other sheets
     council: Council | None = None
@@ -485,6 +487,8 @@ def prepare_file(
         prepared.error = str(exc)
         return prepared
     prepared.frame = frame
+    prepared.outcome = type_records(conform([frame]), prepared.raw_line)
+    prepared.raw_line = None  # the rejects carry their text; let the file's text go
     prepared.records = raw.records
     if layout.header_row_index is not None:
         prepared.fixed_skips["preamble"] = layout.header_row_index
