@@ -10,6 +10,7 @@ are the same as when this step ran as SQL.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -74,8 +75,7 @@ def _parse_or_none(text: str) -> Decimal | None:
 
 def trimmed(expr: pl.Expr) -> pl.Expr:
     """Text with space separators trimmed; empty text is null."""
-    t = expr.str.strip_chars(SPACES)
-    return pl.when(t != "").then(t)
+    return expr.str.strip_chars(SPACES).replace("", None)
 
 
 def amount_of(frame: pl.DataFrame, col: str) -> pl.Expr:
@@ -104,15 +104,11 @@ def _capital_revenue(col: str) -> pl.Expr:
     )
 
 
-def _status(c: dict[str, pl.Expr]) -> pl.Expr:
-    """``ok``, ``reject:<reason>`` or ``skip:<kind>``: the first rule that applies."""
+def _status() -> pl.Expr:
+    """``ok``, ``reject:<reason>`` or ``skip:<kind>``: the first rule that applies (over trimmed text)."""
     raw, vat_raw = pl.col("amount_raw"), pl.col("irrecoverable_vat_raw")
     label = pl.coalesce(
-        c["supplier_name"],
-        c["description"],
-        c["department"],
-        c["service_area"],
-        c["expense_type"],
+        *(pl.col(f) for f in ("supplier_name", "description", "department", "service_area", "expense_type")),
         pl.col("council_text"),
         pl.lit(""),
     ).str.to_lowercase()
@@ -123,7 +119,7 @@ def _status(c: dict[str, pl.Expr]) -> pl.Expr:
         .then(pl.lit("skip:repeated_header"))
         .when(
             pl.col("payment_date").is_null()
-            & c["transaction_number"].is_null()
+            & pl.col("transaction_number").is_null()
             & label.str.contains(TOTAL_LABEL)
         )
         .then(pl.lit("skip:total"))
@@ -157,30 +153,36 @@ def _date_basis() -> pl.Expr:
     )
 
 
+@functools.cache
+def _expressions() -> tuple[list[pl.Expr], list[pl.Expr]]:
+    """(trimmed text columns, then status / spend id / date basis): the same for every file."""
+    text = [
+        (_capital_revenue(f) if f == "capital_revenue" else trimmed(pl.col(f))).alias(f) for f in TEXT_FIELDS
+    ]
+    derived = [
+        _status().alias("status"),
+        ((pl.col("source_id").cast(pl.Int64) * 2**32) + pl.col("source_line")).alias("spend_id"),
+        _date_basis().alias("date_basis"),
+    ]
+    return text, derived
+
+
 def type_records(staged: pl.DataFrame, raw_line: Callable[[int], str] | None = None) -> Outcome:
     """Type a staged frame (``prepare.STAGED_SCHEMA``) and sort its records by fate; ``raw_line``
     gives the published text of a line, kept with each reject."""
-    text = {f: _capital_revenue(f) if f == "capital_revenue" else trimmed(pl.col(f)) for f in TEXT_FIELDS}
-    typed = staged.with_columns(
-        amount_of(staged, "amount_raw").alias("amount"),
-        amount_of(staged, "irrecoverable_vat_raw").alias("irrecoverable_vat"),
-    ).with_columns(_status(text).alias("status"))
-    ok = pl.col("status") == "ok"
-    loaded = typed.filter(ok).select(
-        ((pl.col("source_id").cast(pl.Int64) * 2**32) + pl.col("source_line")).alias("spend_id"),
-        pl.col("source_id"),
-        pl.col("source_line"),
-        pl.col("council_code"),
-        pl.col("payment_date"),
-        pl.col("period_start"),
-        pl.col("period_end"),
-        _date_basis().alias("date_basis"),
-        pl.col("amount"),
-        pl.col("irrecoverable_vat"),
-        *(expr.alias(f) for f, expr in text.items()),
-        pl.col("is_purchase_card"),
-        pl.col("extra"),
+    text, derived = _expressions()
+    typed = (
+        staged.lazy()
+        .with_columns(
+            amount_of(staged, "amount_raw").alias("amount"),
+            amount_of(staged, "irrecoverable_vat_raw").alias("irrecoverable_vat"),
+            *text,
+        )
+        .with_columns(derived)
+        .collect()
     )
+    ok = pl.col("status") == "ok"
+    loaded = typed.filter(ok).select(SPEND_COLUMNS)
     others = typed.filter(~ok).select("source_line", "status").sort("source_line")
     rejects: list[tuple[int, str, str]] = []
     skipped: dict[str, int] = {}
