@@ -1,7 +1,7 @@
 """Ingest speed: all of ../shared/data/spend_benchmark (unpacked), against Polars reading the
 same files as plain strings, in the same run. Prints rows/s for both, the ratio, and peak memory.
 
-    python bench/ingest.py [--data DIR] [--commit-rows N] [--workers N] [--keep DB]
+    python bench/ingest.py [--data DIR] [--commit-rows N] [--keep DB]
 """
 
 from __future__ import annotations
@@ -51,7 +51,6 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
     ap.add_argument("--commit-rows", type=int, default=DEFAULT_COMMIT_ROWS)
-    ap.add_argument("--workers", type=int, help="worker processes (default: one per core; 0: none)")
     ap.add_argument("--keep", type=Path, help="keep the warehouse at this path")
     args = ap.parse_args()
     if not args.data.exists():
@@ -76,9 +75,7 @@ def main() -> int:
             if council is None:
                 print(f"cannot tell the council of {body.name}", file=sys.stderr)
                 return 2
-            results += ingest_paths(
-                wh, [body], Options(council=council), commit_rows=args.commit_rows, workers=args.workers
-            ).files
+            results += ingest_paths(wh, [body], Options(council=council), commit_rows=args.commit_rows).files
         summary = IngestSummary(files=results)
         wh.checkpoint()
         secs = time.perf_counter() - start

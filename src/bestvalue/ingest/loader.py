@@ -1,8 +1,7 @@
 """Load prepared files into the warehouse: batches, transactions, accounting, idempotency.
 
-A reader thread starts files in input order (hash, decode, layout) and hands the rest
-(reading every record, staging, typing) to a small process pool when there are several files
-(:mod:`bestvalue.ingest.workers`), while this thread writes finished files to DuckDB.
+A reader thread prepares files (decode, layout, Polars staging) while this thread types each
+commit group's records (:mod:`bestvalue.ingest.records`) and writes them to DuckDB.
 Files are written in commit groups: each group is one transaction, so every file is either
 wholly in the warehouse or wholly absent, and a killed process leaves the warehouse as it
 was before the group it was writing. ``commit_rows=0`` commits each file on its own.
@@ -15,8 +14,6 @@ import queue
 import threading
 import traceback
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,10 +25,9 @@ from bestvalue.ingest import sql
 from bestvalue.ingest.inputs import InputError, InputFile, expand_paths
 from bestvalue.ingest.layout import LayoutCache
 from bestvalue.ingest.models import FileResult, IngestSummary, Status
-from bestvalue.ingest.prepare import Options, PreparedFile, finish_file, sha256_of, start_file
-from bestvalue.ingest.records import SPEND_COLUMNS
+from bestvalue.ingest.prepare import Options, PreparedFile, prepare_file, sha256_of
+from bestvalue.ingest.records import SPEND_COLUMNS, Outcome, type_records
 from bestvalue.ingest.siblings import SiblingIndex
-from bestvalue.ingest.workers import Pending, unexpected, worker_pool
 from bestvalue.schema import ensure_schema
 
 DEFAULT_COMMIT_ROWS = 250_000
@@ -67,7 +63,6 @@ REJECT_SCHEMA: dict[str, Any] = {
     "raw_text": pl.String,
 }
 MAX_GROUP_FILES = 500
-QUEUE_FILES = 8  # files started ahead of the writer (bounds memory)
 _DONE = object()
 
 
@@ -105,30 +100,23 @@ def _inputs(paths: Iterable[str | Path]) -> tuple[list[InputFile], list[Missing]
 
 
 class _Producer(threading.Thread):
-    """Starts files in order (hash, layout, source id), finishes them here or in the worker
-    pool, and hands them over in input order through a bounded queue."""
+    """Prepares files in order and hands them over through a bounded queue."""
 
     def __init__(
-        self,
-        files: list[InputFile],
-        loaded: dict[str, int],
-        first_id: int,
-        options: Options,
-        pool: ProcessPoolExecutor | None = None,
+        self, files: list[InputFile], loaded: dict[str, int], first_id: int, options: Options
     ) -> None:
         super().__init__(daemon=True, name="bestvalue-ingest-reader")
         self.files = files
         self.loaded = loaded
         self.next_id = first_id
         self.options = options
-        self.pool = pool
         self.siblings = SiblingIndex(files)
         self.layouts = LayoutCache()
-        self.out: queue.Queue[object] = queue.Queue(maxsize=QUEUE_FILES)
+        self.out: queue.Queue[object] = queue.Queue(maxsize=16)
         self.stop = threading.Event()
 
     def run(self) -> None:
-        seen: dict[str, tuple[int, Pending | None]] = {}
+        seen: dict[str, int] = {}
         for inp in self.files:
             if self.stop.is_set():
                 break
@@ -138,44 +126,21 @@ class _Producer(threading.Thread):
                 self.out.put(Missing(inp.display, f"cannot read: {exc}"))
                 continue
             sha = sha256_of(data)
-            known = self.loaded.get(sha) or _loaded_in_this_run(seen.get(sha))
+            known = self.loaded.get(sha) or seen.get(sha)
             if known:
                 self.out.put(Unchanged(inp, sha, len(data), known))
                 continue
             sid = self.next_id
             self.next_id += 1
-            item = self._prepare(inp, sid, sha, data)
-            if isinstance(item, Pending):
-                seen[sha] = (sid, item)
-            elif item.error is None:
-                seen[sha] = (sid, None)
+            try:
+                item: Item = prepare_file(inp, sid, self.options, self.siblings.lookup, data, self.layouts)
+            except Exception as exc:  # a bug must not cost the other files
+                item = PreparedFile(inp, sha, len(data), sid, error=f"unexpected error: {exc!r}")
+                traceback.print_exc()
+            if isinstance(item, PreparedFile) and item.error is None:
+                seen[sha] = sid
             self.out.put(item)
         self.out.put(_DONE)
-
-    def _prepare(self, inp: InputFile, sid: int, sha: str, data: bytes) -> PreparedFile | Pending:
-        try:
-            started = start_file(inp, sid, data, self.siblings.lookup, self.layouts)
-            if self.pool is not None and started.error is None:
-                try:
-                    return Pending(self.pool, started, self.options)
-                except (BrokenProcessPool, RuntimeError):  # the pool is gone: finish files here
-                    self.pool = None
-            item = finish_file(started, self.options)
-        except Exception as exc:  # a bug must not cost the other files
-            traceback.print_exc()
-            item = unexpected(PreparedFile(inp, sha, len(data), sid), exc)
-        item.frame = None  # only the typed outcome is written
-        return item
-
-
-def _loaded_in_this_run(entry: tuple[int, Pending | None] | None) -> int | None:
-    """The source id of an earlier file of this run with the same bytes, if it loaded."""
-    if entry is None:
-        return None
-    sid, pending = entry
-    if pending is not None and pending.result().error is not None:
-        return None
-    return sid
 
 
 def _result_base(p: PreparedFile, status: Status) -> FileResult:
@@ -259,9 +224,7 @@ class Loader:
 
     def commit(self, group: list[Item]) -> None:
         """Write one group in one transaction, then report its results in input order."""
-        staged = [
-            g for g in group if isinstance(g, PreparedFile) and g.error is None and g.outcome is not None
-        ]
+        staged = [g for g in group if isinstance(g, PreparedFile) and g.error is None and g.frame is not None]
         results: dict[int, FileResult] = {}
         with self.wh.transaction():
             retire: dict[int, list[int]] = {}
@@ -271,11 +234,13 @@ class Loader:
                 except ValueError as exc:
                     p.error = str(exc)
                     staged.remove(p)
-            frames = [p.outcome.rows for p in staged if p.outcome is not None and p.outcome.loaded]
-            if frames:
-                batch = pl.concat(frames, rechunk=False) if len(frames) > 1 else frames[0]
+            frames = [p.frame for p in staged if p.frame is not None]
+            outcome = type_records(pl.concat(frames, rechunk=False)) if frames else Outcome.empty()
+            if outcome.rows.height:
                 # String views pass to DuckDB without a copy (the default export copies every string).
-                with self.wh.registered("staged", batch.to_arrow(compat_level=pl.CompatLevel.newest())):
+                with self.wh.registered(
+                    "staged", outcome.rows.to_arrow(compat_level=pl.CompatLevel.newest())
+                ):
                     self.wh.execute(sql.insert_from_sql("spend", SPEND_COLUMNS, "staged"))
             source_rows = []
             reject_rows = []
@@ -285,13 +250,13 @@ class Loader:
                 if isinstance(item, Unchanged):
                     continue
                 p = item
-                if p.error is not None or p.outcome is None:
+                if p.error is not None or p.frame is None:
                     res = _result_base(p, "failed")
                     res.error = p.error
                     results[id(item)] = res
                     source_rows.append(self._source_row(p, res))
                     continue
-                out = p.outcome
+                out = outcome.of(p.source_id)
                 res = _result_base(p, "replaced" if retire.get(p.source_id) else "loaded")
                 res.loaded, res.amount_loaded = out.loaded, out.amount_loaded
                 res.rejected = len(out.rejects)
@@ -308,7 +273,8 @@ class Loader:
                     for statement, names in sql.retire_source_sql():
                         self.wh.execute(statement, {n: values[n] for n in names})
                 source_rows.append(self._source_row(p, res))
-                reject_rows += [(p.source_id, line, reason, raw) for line, reason, raw in out.rejects]
+                raw_line = p.raw_line or (lambda n: "")
+                reject_rows += [(p.source_id, line, reason, raw_line(line)) for line, reason in out.rejects]
                 results[id(item)] = res
             loaded_shas = [r[3] for r in source_rows if r[5] != "failed"]
             if loaded_shas:
@@ -358,12 +324,8 @@ def ingest_paths(
     commit_rows: int = DEFAULT_COMMIT_ROWS,
     report: Reporter | None = None,
     on_start: Callable[[int, int], None] | None = None,
-    workers: int | None = None,
 ) -> IngestSummary:
-    """Ingest every table under ``paths`` into the warehouse and account for every line.
-
-    ``workers`` processes finish files in parallel (``None``: one per core; ``0``: none, all in
-    the reader thread). The result is the same either way."""
+    """Ingest every table under ``paths`` into the warehouse and account for every line."""
     options = options or Options()
     ensure_schema(wh)
     files, missing = _inputs(paths)
@@ -373,8 +335,7 @@ def ingest_paths(
         sha: sid for sha, sid in wh.rows("SELECT sha256, source_id FROM sources WHERE status = 'loaded'")
     }
     first_id = int(wh.scalar(sql.next_source_id_sql()))
-    pool = worker_pool(files, workers)
-    producer = _Producer(files, loaded, first_id, options, pool)
+    producer = _Producer(files, loaded, first_id, options)
     loader = Loader(wh, replace, commit_rows, report)
     if missing:
         loader.commit(list(missing))
@@ -386,12 +347,10 @@ def ingest_paths(
             item = producer.out.get()
             if item is _DONE:
                 break
-            if isinstance(item, Pending):
-                item = item.result()
             assert isinstance(item, PreparedFile | Unchanged | Missing)
             group.append(item)
-            if isinstance(item, PreparedFile) and item.outcome is not None:
-                rows += item.records
+            if isinstance(item, PreparedFile) and item.frame is not None:
+                rows += item.frame.height
             if rows >= commit_rows or len(group) >= MAX_GROUP_FILES:
                 loader.commit(group)
                 group, rows = [], 0
@@ -399,6 +358,4 @@ def ingest_paths(
             loader.commit(group)
     finally:
         producer.stop.set()
-        if pool is not None:
-            pool.shutdown(cancel_futures=True)
     return IngestSummary(files=loader.results)

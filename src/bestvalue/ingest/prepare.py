@@ -23,7 +23,6 @@ from bestvalue.ingest.inputs import SHEET_SUFFIXES, InputFile
 from bestvalue.ingest.layout import Layout, LayoutCache, LayoutError, detect_layout, header_of, sample_records
 from bestvalue.ingest.periods import MONTH_WORD, Period, month_end, period_code_months, period_from_text
 from bestvalue.ingest.reader import LINE, RawTable, read_csv_table, read_sheet_table, sheet_records
-from bestvalue.ingest.records import Outcome, type_records
 from bestvalue.ingest.text import NotTextError, decode
 from bestvalue.ingest.values import day_first_votes, parse_date
 from bestvalue.reference.councils import Council, resolve_council
@@ -89,7 +88,6 @@ class PreparedFile:
     size: int
     source_id: int
     frame: pl.DataFrame | None = None  # every record, staged (``STAGED_SCHEMA``)
-    outcome: Outcome | None = None  # the records typed and sorted by fate
     records: int = 0
     fixed_skips: dict[str, int] = field(default_factory=dict)  # preamble, header, other sheets
     council: Council | None = None
@@ -467,9 +465,9 @@ def start_file(
     siblings: Callable[[InputFile, int], list[tuple[str, list[str]]]] | None = None,
     cache: LayoutCache | None = None,
 ) -> PreparedFile:
-    """The part of preparing a file that runs in input order: its hash, its text, and its layout
-    (which may reuse an earlier file's or borrow a sibling's header). Workbooks are laid out by
-    :func:`finish_file`. Never raises for bad input: the reason is in ``error``."""
+    """The first part of preparing a file: its hash, its text, and its layout (which may reuse an
+    earlier file's or borrow a sibling's header). Workbooks are laid out by :func:`finish_file`.
+    Never raises for bad input: the reason is in ``error``."""
     prepared = PreparedFile(inp, sha256_of(data), len(data), source_id)
     if inp.suffix in SHEET_SUFFIXES:
         prepared.body = data
@@ -482,8 +480,8 @@ def start_file(
 
 
 def finish_file(prepared: PreparedFile, options: Options) -> PreparedFile:
-    """The rest, which depends on this file alone (so it may run in a worker process): read every
-    record, stage it, and type it. Never raises for bad input: the reason is in ``error``."""
+    """The rest, which depends on this file alone: read every record and stage it. Never raises
+    for bad input: the reason is in ``error``."""
     body, prepared.body = prepared.body, None
     if prepared.error is not None or body is None:
         return prepared
@@ -502,8 +500,6 @@ def finish_file(prepared: PreparedFile, options: Options) -> PreparedFile:
         prepared.error = str(exc)
         return prepared
     prepared.frame = frame
-    prepared.outcome = type_records(frame, prepared.raw_line)
-    prepared.raw_line = None  # the rejects carry their text; let the file's text go
     prepared.records = raw.records
     if layout.header_row_index is not None:
         prepared.fixed_skips["preamble"] = layout.header_row_index

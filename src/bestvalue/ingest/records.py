@@ -1,9 +1,9 @@
 """Each staged record typed and given its fate: loaded, rejected with a reason, or skipped.
 
-This runs in Polars where the file was prepared (a worker process when files are prepared in
-parallel), so the warehouse only receives the loadable rows, already typed, and the counts.
+The loader types each commit group's staged records here, in Polars, so the warehouse receives
+only the loadable rows, already typed, and the counts come without a second pass.
 Amounts that are plain numbers (nearly all) are cast directly; every other distinct amount text
-goes through :func:`bestvalue.ingest.values.parse_amount`, the reference definition, once per file.
+goes through :func:`bestvalue.ingest.values.parse_amount`, the reference definition, once per batch.
 Text is trimmed the way DuckDB's ``trim`` does (Unicode space separators only), so stored values
 are the same as when this step ran as SQL.
 """
@@ -11,7 +11,6 @@ are the same as when this step ran as SQL.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -53,17 +52,28 @@ SPEND_COLUMNS = tuple(SPEND_SCHEMA)
 
 
 @dataclass
-class Outcome:
-    """One file's records by fate: loaded rows (typed, ``SPEND_SCHEMA``), rejects, skip kinds."""
+class FileOutcome:
+    """One file's records by fate (``rows = loaded + len(rejects) + sum(skipped)``)."""
 
-    rows: pl.DataFrame
+    loaded: int = 0
     amount_loaded: Decimal = Decimal("0.00")
-    rejects: list[tuple[int, str, str]] = field(default_factory=list)  # (line, reason, raw text), by line
+    rejects: list[tuple[int, str]] = field(default_factory=list)  # (line, reason), by line
     skipped: dict[str, int] = field(default_factory=dict)
 
-    @property
-    def loaded(self) -> int:
-        return self.rows.height
+
+@dataclass
+class Outcome:
+    """A batch of files typed: the loadable rows (``SPEND_SCHEMA``) and each file's accounting."""
+
+    rows: pl.DataFrame
+    files: dict[int, FileOutcome]  # by source id
+
+    def of(self, source_id: int) -> FileOutcome:
+        return self.files.get(source_id) or FileOutcome()
+
+    @staticmethod
+    def empty() -> Outcome:
+        return Outcome(pl.DataFrame(schema=SPEND_SCHEMA), {})
 
 
 def _parse_or_none(text: str) -> Decimal | None:
@@ -167,28 +177,29 @@ def _expressions() -> tuple[list[pl.Expr], list[pl.Expr]]:
     return text, derived
 
 
-def type_records(staged: pl.DataFrame, raw_line: Callable[[int], str] | None = None) -> Outcome:
-    """Type a staged frame (``prepare.STAGED_SCHEMA``) and sort its records by fate; ``raw_line``
-    gives the published text of a line, kept with each reject."""
+def type_records(staged: pl.DataFrame) -> Outcome:
+    """Type a staged batch (``prepare.STAGED_SCHEMA``, one or more files) and sort its records by fate.
+
+    A commit group's files are typed together: Polars' cost per call then falls on many rows."""
     text, derived = _expressions()
-    # Eager on purpose: a lazy collect goes to the streaming engine, several times slower on one
-    # file's worth of rows.
+    # Eager on purpose: a lazy collect would go to the streaming engine, several times slower here.
     typed = staged.with_columns(
         amount_of(staged, "amount_raw").alias("amount"),
         amount_of(staged, "irrecoverable_vat_raw").alias("irrecoverable_vat"),
         *text,
     ).with_columns(derived)
     ok = pl.col("status") == "ok"
-    loaded = typed.filter(ok).select(SPEND_COLUMNS)
-    others = typed.filter(~ok).select("source_line", "status").sort("source_line")
-    rejects: list[tuple[int, str, str]] = []
-    skipped: dict[str, int] = {}
-    for line, status in others.iter_rows():
+    loaded = typed.filter(ok).select(SPEND_COLUMNS).cast(pl.Schema(SPEND_SCHEMA))
+    files: dict[int, FileOutcome] = {}
+    per_file = loaded.group_by("source_id").agg(pl.len(), pl.col("amount").sum())
+    for sid, n, amount in per_file.iter_rows():
+        files[sid] = FileOutcome(n, amount if isinstance(amount, Decimal) else Decimal("0.00"))
+    others = typed.filter(~ok).select("source_id", "source_line", "status").sort("source_id", "source_line")
+    for sid, line, status in others.iter_rows():
+        outcome = files.setdefault(sid, FileOutcome())
         if status.startswith("reject:"):
-            rejects.append((line, status[len("reject:") :], raw_line(line) if raw_line else ""))
+            outcome.rejects.append((line, status[len("reject:") :]))
         else:
             kind = status[len("skip:") :]
-            skipped[kind] = skipped.get(kind, 0) + 1
-    total = loaded.get_column("amount").sum() if loaded.height else None
-    amount = total if isinstance(total, Decimal) else Decimal("0.00")
-    return Outcome(loaded.cast(pl.Schema(SPEND_SCHEMA)), amount, rejects, skipped)
+            outcome.skipped[kind] = outcome.skipped.get(kind, 0) + 1
+    return Outcome(loaded, files)
