@@ -1,16 +1,16 @@
-"""Amount and date parsing: table-driven cases, properties, and Polars ≡ Python."""
+"""Amount and date parsing: table-driven cases, properties, and SQL ≡ Python."""
 
 from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
 
-import polars as pl
+import duckdb
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bestvalue.ingest.records import amount_of
+from bestvalue.ingest.sql import amount_expr
 from bestvalue.ingest.values import AmountError, day_first_votes, parse_amount, parse_date
 
 
@@ -69,30 +69,16 @@ def test_amount_round_trips_through_published_styles(value: Decimal) -> None:
         assert parse_amount(text) == value, text
 
 
-def _python_amount(text: str) -> Decimal | None:
+@given(st.text(alphabet="0123456789.,-+()£ CRDEnil/A", max_size=14))
+@settings(max_examples=600, deadline=None)
+def test_sql_amount_parser_agrees_with_python(text: str) -> None:
     try:
-        return parse_amount(text)
+        expected = parse_amount(text)
     except AmountError:
-        return None
-
-
-@given(
-    st.lists(
-        st.one_of(
-            st.text(alphabet="0123456789.,-+()£ CRDEnil/A\t\u00a0", max_size=14),
-            st.from_regex(r"-?[0-9]{1,19}(\.[0-9]{0,4})?", fullmatch=True),
-        ),
-        min_size=1,
-        max_size=8,
-    )
-)
-@settings(max_examples=400, deadline=None)
-def test_polars_amounts_agree_with_python(texts: list[str]) -> None:
-    """The loader's vectorised amounts (plain numbers cast, the rest parsed once per distinct
-    text) equal the reference parser on every value, in a column of mixed values."""
-    frame = pl.DataFrame({"t": texts}, schema={"t": pl.String})
-    got = frame.select(amount_of(frame, "t")).to_series().to_list()
-    assert got == [_python_amount(t) for t in texts], texts
+        expected = None
+    got = duckdb.execute(f"SELECT {amount_expr('t')} FROM (SELECT ?::VARCHAR AS t)", [text]).fetchone()
+    assert got is not None
+    assert got[0] == expected, repr(text)
 
 
 @pytest.mark.parametrize(

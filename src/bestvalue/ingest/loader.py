@@ -1,10 +1,10 @@
 """Load prepared files into the warehouse: batches, transactions, accounting, idempotency.
 
-A reader thread prepares files (decode, layout, Polars staging) while this thread types each
-commit group's records (:mod:`bestvalue.ingest.records`) and writes them to DuckDB.
-Files are written in commit groups: each group is one transaction, so every file is either
-wholly in the warehouse or wholly absent, and a killed process leaves the warehouse as it
-was before the group it was writing. ``commit_rows=0`` commits each file on its own.
+A reader thread prepares files (decode, layout, Polars) while this thread writes them to
+DuckDB. Files are written in commit groups: each group is one transaction, so every file
+is either wholly in the warehouse or wholly absent, and a killed process leaves the
+warehouse as it was before the group it was writing. ``commit_rows=0`` commits each file on
+its own.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import threading
 import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -25,8 +26,7 @@ from bestvalue.ingest import sql
 from bestvalue.ingest.inputs import InputError, InputFile, expand_paths
 from bestvalue.ingest.layout import LayoutCache
 from bestvalue.ingest.models import FileResult, IngestSummary, Status
-from bestvalue.ingest.prepare import Options, PreparedFile, prepare_file, sha256_of
-from bestvalue.ingest.records import SPEND_COLUMNS, Outcome, type_records
+from bestvalue.ingest.prepare import Options, PreparedFile, conform, prepare_file, sha256_of
 from bestvalue.ingest.siblings import SiblingIndex
 from bestvalue.schema import ensure_schema
 
@@ -227,6 +227,8 @@ class Loader:
         staged = [g for g in group if isinstance(g, PreparedFile) and g.error is None and g.frame is not None]
         results: dict[int, FileResult] = {}
         with self.wh.transaction():
+            counts: dict[int, dict[str, tuple[int, Decimal]]] = {}
+            rejects: dict[int, list[tuple[int, str]]] = {}
             retire: dict[int, list[int]] = {}
             for p in list(staged):
                 try:
@@ -234,14 +236,18 @@ class Loader:
                 except ValueError as exc:
                     p.error = str(exc)
                     staged.remove(p)
-            frames = [p.frame for p in staged if p.frame is not None]
-            outcome = type_records(pl.concat(frames, rechunk=False)) if frames else Outcome.empty()
-            if outcome.rows.height:
+            if staged:
                 # String views pass to DuckDB without a copy (the default export copies every string).
-                with self.wh.registered(
-                    "staged", outcome.rows.to_arrow(compat_level=pl.CompatLevel.newest())
-                ):
-                    self.wh.execute(sql.insert_from_sql("spend", SPEND_COLUMNS, "staged"))
+                batch = conform([p.frame for p in staged if p.frame is not None])
+                with self.wh.registered("staged", batch.to_arrow(compat_level=pl.CompatLevel.newest())):
+                    self.wh.execute(sql.insert_spend_sql("staged"))
+                    outcomes = self.wh.rows(sql.outcomes_sql("staged"), [min(p.source_id for p in staged)])
+                for sid, status, n, amount, line in outcomes:
+                    kind = "reject" if status.startswith("reject:") else status
+                    if line is not None:
+                        rejects.setdefault(sid, []).append((line, status[len("reject:") :]))
+                    before = counts.setdefault(sid, {}).get(kind, (0, Decimal("0.00")))
+                    counts[sid][kind] = (before[0] + n, before[1] + (amount or Decimal("0.00")))
             source_rows = []
             reject_rows = []
             for item in group:
@@ -256,13 +262,14 @@ class Loader:
                     results[id(item)] = res
                     source_rows.append(self._source_row(p, res))
                     continue
-                out = outcome.of(p.source_id)
+                kinds = counts.get(p.source_id, {})
                 res = _result_base(p, "replaced" if retire.get(p.source_id) else "loaded")
-                res.loaded, res.amount_loaded = out.loaded, out.amount_loaded
-                res.rejected = len(out.rejects)
+                res.loaded, res.amount_loaded = kinds.get("ok", (0, Decimal("0.00")))
+                res.rejected = kinds.get("reject", (0, Decimal(0)))[0]
                 skipped = dict(p.fixed_skips)
-                for kind, n in out.skipped.items():
-                    skipped[kind] = skipped.get(kind, 0) + n
+                for kind, (n, _) in kinds.items():
+                    if kind.startswith("skip:"):
+                        skipped[kind[5:]] = skipped.get(kind[5:], 0) + n
                 res.skipped_kinds = skipped
                 res.skipped = sum(skipped.values())
                 res.rows = p.records
@@ -274,7 +281,10 @@ class Loader:
                         self.wh.execute(statement, {n: values[n] for n in names})
                 source_rows.append(self._source_row(p, res))
                 raw_line = p.raw_line or (lambda n: "")
-                reject_rows += [(p.source_id, line, reason, raw_line(line)) for line, reason in out.rejects]
+                reject_rows += [
+                    (p.source_id, line, reason, raw_line(line))
+                    for line, reason in rejects.get(p.source_id, [])
+                ]
                 results[id(item)] = res
             loaded_shas = [r[3] for r in source_rows if r[5] != "failed"]
             if loaded_shas:

@@ -394,6 +394,17 @@ def stage_frame(
     return staged, council, period, notes
 
 
+def conform(frames: list[pl.DataFrame]) -> pl.DataFrame:
+    """Staged frames of several files as one frame with every ``STAGED_SCHEMA`` column, in order."""
+    batch = pl.concat(frames, how="diagonal_relaxed") if len(frames) > 1 else frames[0]
+    missing = [
+        pl.lit(None, dtype).alias(name) for name, dtype in STAGED_SCHEMA.items() if name not in batch.columns
+    ]
+    if missing:
+        batch = batch.with_columns(missing)
+    return batch.select(pl.col(name).cast(dtype) for name, dtype in STAGED_SCHEMA.items())
+
+
 # The layout only looks at the head of a file: the sample (``layout.sample_records``) and the
 # cache's check read at most this many characters, and a character is at most 4 bytes.
 HEAD_CHARS = 262144
