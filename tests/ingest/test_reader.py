@@ -169,12 +169,3 @@ def test_empty_card_flag_falls_back_to_the_file_default() -> None:
     p = prepared(text)
     assert p.frame is not None
     assert p.frame.get_column("is_purchase_card").to_list() == [True, False, False]
-
-
-def test_staged_frame_has_the_staged_schema_whatever_the_columns() -> None:
-    from bestvalue.ingest.prepare import STAGED_SCHEMA
-
-    for text in (HEADER + "Trafford Council,01/04/2021,ACME LTD,x,1\n", "Supplier,Amount\nACME,1\n"):
-        p = prepared(text)
-        assert p.frame is not None
-        assert dict(p.frame.schema) == STAGED_SCHEMA

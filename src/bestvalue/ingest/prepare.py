@@ -87,7 +87,7 @@ class PreparedFile:
     sha256: str
     size: int
     source_id: int
-    frame: pl.DataFrame | None = None  # every record, staged (``STAGED_SCHEMA``)
+    frame: pl.DataFrame | None = None
     records: int = 0
     fixed_skips: dict[str, int] = field(default_factory=dict)  # preamble, header, other sheets
     council: Council | None = None
@@ -100,8 +100,6 @@ class PreparedFile:
     notes: list[str] = field(default_factory=list)
     error: str | None = None
     raw_line: Callable[[int], str] | None = None
-    layout: Layout | None = None  # decided by ``start_file``
-    body: bytes | None = None  # UTF-8 text (or workbook bytes) between ``start_file`` and ``finish_file``
 
 
 def sha256_of(data: bytes) -> str:
@@ -369,8 +367,9 @@ def stage_frame(
     header_checks = [col(f) == layout.headers[fields[f]] for f in ("amount", "payment_date") if f in fields]
     data_cols = [c for c in frame.columns if c != LINE]
     optional = [
-        col(f).alias(name)
+        pl.col(f"c{fields[f]}").alias(name)
         for f, name in (("irrecoverable_vat", "irrecoverable_vat_raw"), *((t, t) for t in TEXT_FIELDS))
+        if f in fields
     ]
     staged = frame.select(
         pl.lit(source_id, pl.Int32).alias("source_id"),
@@ -405,30 +404,25 @@ def conform(frames: list[pl.DataFrame]) -> pl.DataFrame:
     return batch.select(pl.col(name).cast(dtype) for name, dtype in STAGED_SCHEMA.items())
 
 
-# The layout only looks at the head of a file: the sample (``layout.sample_records``) and the
-# cache's check read at most this many characters, and a character is at most 4 bytes.
-HEAD_CHARS = 262144
-HEAD_BYTES = 4 * HEAD_CHARS + 4
-
-
-def _csv_layout(
+def _csv_tables(
     data: bytes,
     inp: InputFile,
     siblings: Callable[[InputFile, int], list[tuple[str, list[str]]]] | None,
     prepared: PreparedFile,
     cache: LayoutCache | None,
-) -> tuple[bytes, Layout]:
-    """The file as UTF-8 bytes and its layout, worked out from the head of its text."""
+) -> tuple[RawTable, Layout]:
     decoded = decode(data)
     prepared.encoding = decoded.encoding
-    head = decoded.data[:HEAD_BYTES].decode("utf-8", errors="ignore")  # cut mid-character at worst
-    layout = cache.lookup(head) if cache is not None else None
+    text = decoded.data.decode("utf-8")
+    layout = cache.lookup(text) if cache is not None else None
     if layout is None:
-        delimiter, records = sample_records(head)
+        delimiter, records = sample_records(text)
         layout = detect_layout(records, delimiter, (lambda w: siblings(inp, w)) if siblings else None)
         if cache is not None:
-            cache.remember(head, layout)
-    return decoded.data, layout
+            cache.remember(text, layout)
+    raw = read_csv_table(decoded.data, text, layout)
+    prepared.raw_line = _line_reader(text)
+    return raw, layout
 
 
 def _line_reader(text: str) -> Callable[[int], str]:
@@ -469,43 +463,23 @@ def _sheet_tables(data: bytes, prepared: PreparedFile) -> tuple[RawTable, Layout
     return raw, layout
 
 
-def start_file(
+def prepare_file(
     inp: InputFile,
     source_id: int,
-    data: bytes,
+    options: Options,
     siblings: Callable[[InputFile, int], list[tuple[str, list[str]]]] | None = None,
+    data: bytes | None = None,
     cache: LayoutCache | None = None,
 ) -> PreparedFile:
-    """The first part of preparing a file: its hash, its text, and its layout (which may reuse an
-    earlier file's or borrow a sibling's header). Workbooks are laid out by :func:`finish_file`.
-    Never raises for bad input: the reason is in ``error``."""
+    """Read, lay out and stage one file. Never raises for bad input: the reason is in ``error``."""
+    if data is None:
+        data = inp.read()
     prepared = PreparedFile(inp, sha256_of(data), len(data), source_id)
-    if inp.suffix in SHEET_SUFFIXES:
-        prepared.body = data
-        return prepared
-    try:
-        prepared.body, prepared.layout = _csv_layout(data, inp, siblings, prepared, cache)
-    except (LayoutError, PrepareError, NotTextError, UnicodeDecodeError) as exc:
-        prepared.error = str(exc)
-    return prepared
-
-
-def finish_file(prepared: PreparedFile, options: Options) -> PreparedFile:
-    """The rest, which depends on this file alone: read every record and stage it. Never raises
-    for bad input: the reason is in ``error``."""
-    body, prepared.body = prepared.body, None
-    if prepared.error is not None or body is None:
-        return prepared
-    inp, source_id = prepared.input, prepared.source_id
     try:
         if inp.suffix in SHEET_SUFFIXES:
-            raw, layout = _sheet_tables(body, prepared)
+            raw, layout = _sheet_tables(data, prepared)
         else:
-            assert prepared.layout is not None
-            layout = prepared.layout
-            text = body.decode("utf-8")
-            raw = read_csv_table(body, text, layout)
-            prepared.raw_line = _line_reader(text)
+            raw, layout = _csv_tables(data, inp, siblings, prepared, cache)
         frame, council, period, notes = stage_frame(raw, layout, inp, source_id, options)
     except (LayoutError, PrepareError, NotTextError, UnicodeDecodeError) as exc:
         prepared.error = str(exc)
@@ -528,20 +502,6 @@ def finish_file(prepared: PreparedFile, options: Options) -> PreparedFile:
     if period is None and frame.get_column("payment_date").null_count() == frame.height and frame.height:
         prepared.notes.append("no usable dates and no period in the file name: pass --period")
     return prepared
-
-
-def prepare_file(
-    inp: InputFile,
-    source_id: int,
-    options: Options,
-    siblings: Callable[[InputFile, int], list[tuple[str, list[str]]]] | None = None,
-    data: bytes | None = None,
-    cache: LayoutCache | None = None,
-) -> PreparedFile:
-    """Read, lay out and stage one file. Never raises for bad input: the reason is in ``error``."""
-    if data is None:
-        data = inp.read()
-    return finish_file(start_file(inp, source_id, data, siblings, cache), options)
 
 
 def notes_json(notes: list[str]) -> str:
