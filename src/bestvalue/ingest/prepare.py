@@ -413,7 +413,7 @@ def _csv_tables(
 ) -> tuple[RawTable, Layout]:
     decoded = decode(data)
     prepared.encoding = decoded.encoding
-    text = decoded.data.decode("utf-8")
+    text = decoded.text if decoded.text is not None else decoded.data.decode("utf-8")
     layout = cache.lookup(text) if cache is not None else None
     if layout is None:
         delimiter, records = sample_records(text)

@@ -17,15 +17,17 @@ class DecodedText:
     data: bytes
     encoding: str
     line_ending: str
+    text: str | None = None  # ``data`` as a str, when decoding already made it (saves a second pass)
 
 
 class NotTextError(ValueError):
     """The bytes are not a text table (binary, or an unsupported encoding)."""
 
 
-def _to_utf8(data: bytes) -> tuple[bytes, str]:
+def _to_utf8(data: bytes) -> tuple[bytes, str, str]:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16").encode("utf-8"), "utf-16"
+        text = data.decode("utf-16")
+        return text.encode("utf-8"), "utf-16", text
     encoding = "utf-8"
     for bom, name in _BOMS:
         if data.startswith(bom):
@@ -33,8 +35,7 @@ def _to_utf8(data: bytes) -> tuple[bytes, str]:
             encoding = name
             break
     try:
-        data.decode("utf-8")
-        return data, encoding
+        return data, encoding, data.decode("utf-8")
     except UnicodeDecodeError:
         pass
     try:
@@ -43,7 +44,7 @@ def _to_utf8(data: bytes) -> tuple[bytes, str]:
     except UnicodeDecodeError:
         text = data.decode("latin-1")
         encoding = "latin-1"
-    return text.encode("utf-8"), encoding
+    return text.encode("utf-8"), encoding, text
 
 
 def decode(data: bytes) -> DecodedText:
@@ -56,7 +57,7 @@ def decode(data: bytes) -> DecodedText:
     """
     if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise NotTextError("binary content (NUL bytes): not a CSV or text table")
-    data, encoding = _to_utf8(data)
+    data, encoding, text = _to_utf8(data)
     lf = data.count(b"\n")
     cr = data.count(b"\r")
     if cr and not lf:
@@ -64,4 +65,4 @@ def decode(data: bytes) -> DecodedText:
     if cr > lf:
         # Mostly bare CRs with a few LFs: make every CR a line break, keep CRLF as one.
         return DecodedText(data.replace(b"\r\n", b"\n").replace(b"\r", b"\n"), encoding, "mixed")
-    return DecodedText(data, encoding, "crlf" if cr else "lf")
+    return DecodedText(data, encoding, "crlf" if cr else "lf", text)
