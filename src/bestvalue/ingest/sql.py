@@ -173,7 +173,7 @@ SELECT source_id, status, count(*) AS n, NULL AS amount,
     CASE WHEN status LIKE 'reject:%' THEN source_line END AS reject_line
 FROM ({typed_records_sql(not_loaded)})
 GROUP BY ALL
-ORDER BY source_id, reject_line
+ORDER BY source_id, reject_line, status
 """
 
 
