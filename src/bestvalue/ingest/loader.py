@@ -30,7 +30,11 @@ from bestvalue.ingest.prepare import Options, PreparedFile, conform, prepare_fil
 from bestvalue.ingest.siblings import SiblingIndex
 from bestvalue.schema import ensure_schema
 
-DEFAULT_COMMIT_ROWS = 250_000
+# Each commit leaves the table's last row group part-filled, and DuckDB writes the rows that fill it
+# (up to a row group, 122,880 rows) through the write-ahead log and compresses them again at the
+# checkpoint, where larger inserts go straight to the file compressed. Fewer commits, less of that:
+# 500,000 rows took about 15% less CPU than 250,000 on the benchmark, for 30-50 MB more memory.
+DEFAULT_COMMIT_ROWS = 500_000
 SOURCE_SCHEMA: dict[str, Any] = {
     "source_id": pl.Int32,
     "file_name": pl.String,
