@@ -13,11 +13,11 @@ from hypothesis import strategies as st
 
 from bestvalue.contracts import sql
 from bestvalue.contracts.export import validate_package, write_export
-from bestvalue.contracts.identifiers import company_number, council_from_name, name_key, yes_no
+from bestvalue.contracts.identifiers import company_number, name_key, yes_no
 from bestvalue.contracts.loader import ingest_contracts
 from bestvalue.contracts.ocds import compile_process
 from bestvalue.engine import Warehouse, open_warehouse
-from bestvalue.reference.councils import resolve_council
+from bestvalue.reference.councils import council_from_name, resolve_council
 
 
 @pytest.mark.parametrize(

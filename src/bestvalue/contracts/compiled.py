@@ -18,14 +18,13 @@ from typing import Any
 from bestvalue.contracts.identifiers import (
     company_number,
     council_from_identifier,
-    council_from_name,
     is_company_scheme,
     scale_is_sme,
     yes_no,
 )
 from bestvalue.contracts.ocds import CHANGE_TAGS, Json, parse_day, parse_timestamp
 from bestvalue.contracts.records import AmendmentRecord, ContractRecord, SupplierRecord
-from bestvalue.reference.councils import Council
+from bestvalue.reference.councils import Council, council_from_name
 
 _PROCLASS = re.compile(r"pro\s*-?\s*class", re.IGNORECASE)
 _NOTICE_DOC_TYPES = ("awardNotice", "contractNotice", "tenderNotice", "planningNotice", "contractAwardNotice")

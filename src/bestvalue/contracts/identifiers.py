@@ -132,25 +132,6 @@ def council_from_identifier(scheme: object, ident: object) -> Council | None:
     return resolve_council(ident) if GSS_RE.search(ident) else None
 
 
-def council_from_name(name: object) -> Council | None:
-    """The council a buyer name refers to, or ``None``.
-
-    The whole name must be a council's name or alias once words such as *council*, *city*,
-    *borough* are set aside, so ``"Leeds City Council"`` resolves and ``"Leeds Teaching
-    Hospitals NHS Trust"`` does not. Text after a separator (``"Salford City Council -
-    Procurement"``) is tried on its own as well.
-    """
-    if not isinstance(name, str) or not name.strip():
-        return None
-    found = resolve_council(name)
-    if found is not None:
-        return found
-    head = re.split(r"\s+[-–—|:(/]\s*|,\s*", name.strip(), maxsplit=1)[0]
-    if head and head != name.strip():
-        return resolve_council(head)
-    return None
-
-
 @functools.cache
 def _path_words() -> frozenset[str]:
     text = resources.files("bestvalue.contracts").joinpath("data", "path_words.csv").read_text("utf-8")

@@ -20,11 +20,11 @@ from typing import Any
 
 from rapidfuzz import fuzz, process
 
-from bestvalue.contracts.identifiers import company_number, council_from_name, yes_no
+from bestvalue.contracts.identifiers import company_number, yes_no
 from bestvalue.contracts.records import ContractRecord, SupplierRecord, add_months
 from bestvalue.ingest.columns import normalise_header
 from bestvalue.ingest.values import AmountError, day_first_votes, parse_amount, parse_date
-from bestvalue.reference.councils import Council
+from bestvalue.reference.councils import Council, council_from_name
 
 HEADER_SEARCH_ROWS = 40
 FUZZY_MIN_SCORE = 90

@@ -25,7 +25,7 @@ from bestvalue.ingest.periods import MONTH_WORD, Period, month_end, period_code_
 from bestvalue.ingest.reader import LINE, RawTable, read_csv_table, read_sheet_table, sheet_records
 from bestvalue.ingest.text import NotTextError, decode
 from bestvalue.ingest.values import day_first_votes, parse_date
-from bestvalue.reference.councils import Council, resolve_council
+from bestvalue.reference.councils import Council, council_from_name, resolve_council
 
 EARLIEST_DATE = dt.date(1995, 1, 1)
 CARD_FILE = re.compile(
@@ -186,7 +186,7 @@ def _resolve_councils(
     for col in cols:
         vc = frame.get_column(col).drop_nulls().value_counts()
         for value, n in vc.iter_rows():
-            c = resolve_council(value)
+            c = council_from_name(value)
             if c:
                 resolved[value] = c.gss_code
                 counts[c.gss_code] += n

@@ -32,6 +32,8 @@ _WORDS_TO_DROP = {
     "cc",
     "dc",
     "lbc",
+    "lb",
+    "rb",
     "rbc",
     "smbc",
     "ua",
@@ -169,6 +171,25 @@ def resolve_council(text: str | None) -> Council | None:
             picked = _pick(candidates)
             if picked:
                 return table.get(picked)
+    return None
+
+
+def council_from_name(name: object) -> Council | None:
+    """The council a body or buyer name refers to, or ``None``.
+
+    The whole name must be a council's name or alias once words such as *council*, *city*,
+    *borough* are set aside, so ``"Leeds City Council"`` resolves and ``"Leeds Teaching
+    Hospitals NHS Trust"`` does not. The text before a separator (``"Salford City Council -
+    Procurement"``, ``"Leeds City Council (Children's Services)"``) is tried on its own as well.
+    """
+    if not isinstance(name, str) or not name.strip():
+        return None
+    found = resolve_council(name)
+    if found is not None:
+        return found
+    head = re.split(r"\s+[-–—|:(/]\s*|,\s*|\s*\(", name.strip(), maxsplit=1)[0]
+    if head and head != name.strip():
+        return resolve_council(head)
     return None
 
 
