@@ -12,7 +12,7 @@ import csv
 import io
 import re
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 
 from bestvalue.ingest.columns import header_candidates, header_score, normalise_header, unique_names
@@ -151,9 +151,10 @@ def map_fields(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> tuple[d
             candidates.append((alias.priority, col, alias.field))
     candidates.sort()
     fields: dict[str, int] = {}
+    priorities: dict[str, int] = {}
     used: set[int] = set()
     notes: list[str] = []
-    for _priority, col, name in candidates:
+    for priority, col, name in candidates:
         if name in fields or col in used:
             continue
         if not _fits(name, values[col]):
@@ -172,6 +173,7 @@ def map_fields(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> tuple[d
             )
             continue
         fields[name] = col
+        priorities[name] = priority
         used.add(col)
     # A "supplier id" column full of names, with no supplier-name column, is the name.
     if "supplier_name" not in fields and "supplier_id" in fields:
@@ -190,7 +192,8 @@ def map_fields(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> tuple[d
                     fields["supplier_name"] = col
                     notes.append(f"column {h!r} holds the names; the first holds supplier numbers")
                     break
-    _fields_by_words(headers, values, fields, set(fields.values()), notes)
+    weak = {f for f, p in priorities.items() if p >= WEAK_ALIAS_PRIORITY}
+    _fields_by_words(headers, values, fields, set(fields.values()), notes, weak)
     return fields, notes
 
 
@@ -227,13 +230,25 @@ _FIELD_WORDS: dict[str, tuple[frozenset[str], frozenset[str], dict[str, int]]] =
 }
 
 
+# An alias this weak (``Gross``, ``Total``, ``Spend``) yields to a column whose header's words name
+# the field with the most preferred word (``Net Amount Paid`` over ``Gross``).
+WEAK_ALIAS_PRIORITY = 4
+
+
 def _fields_by_words(
-    headers: Sequence[str], values: list[list[str]], fields: dict[str, int], used: set[int], notes: list[str]
+    headers: Sequence[str],
+    values: list[list[str]],
+    fields: dict[str, int],
+    used: set[int],
+    notes: list[str],
+    weak: Collection[str] = (),
 ) -> None:
     """Give a missing amount, payment date or supplier name the unused column whose header's words
-    say so and whose values fit (``Payment Value``, ``Date Cleared``, ``Payee Full Name``)."""
+    say so and whose values fit (``Payment Value``, ``Date Cleared``, ``Payee Full Name``); a field
+    mapped only by a weak alias moves to such a column if its words are the most preferred."""
     for name, (wanted, refused, preference) in _FIELD_WORDS.items():
-        if name in fields:
+        best_only = name in weak
+        if name in fields and not best_only:
             continue
         found = []
         for col, h in enumerate(headers):
@@ -243,8 +258,15 @@ def _fields_by_words(
             names = name != "supplier_name" or _share(values[col], _looks_like_name) >= 0.6
             if names and _fits(name, values[col]):
                 found.append((min((preference.get(w, 1) for w in words), default=1), col))
+        if best_only:
+            found = [f for f in found if f[0] == 0]
         if found:
             col = min(found)[1]
+            if best_only:
+                notes.append(
+                    f"column {headers[fields[name]]!r} kept as extra: {headers[col]!r} names it better"
+                )
+                used.discard(fields[name])
             fields[name] = col
             used.add(col)
             notes.append(

@@ -18,9 +18,16 @@ from typing import Any
 
 import polars as pl
 
-from bestvalue.ingest.columns import COUNCIL_FIELDS, TEXT_FIELDS
+from bestvalue.ingest.columns import COUNCIL_FIELDS, TEXT_FIELDS, normalise_header
 from bestvalue.ingest.inputs import SHEET_SUFFIXES, InputFile
-from bestvalue.ingest.layout import Layout, LayoutCache, LayoutError, detect_layout, header_of, sample_records
+from bestvalue.ingest.layout import (
+    Layout,
+    LayoutCache,
+    LayoutError,
+    detect_layout,
+    find_header,
+    sample_records,
+)
 from bestvalue.ingest.periods import MONTH_WORD, Period, month_end, period_code_months, period_from_text
 from bestvalue.ingest.reader import LINE, RawTable, read_csv_table, read_sheet_table, sheet_records
 from bestvalue.ingest.text import NotTextError, decode
@@ -437,29 +444,50 @@ def _line_reader(text: str) -> Callable[[int], str]:
     return line
 
 
+def _header_key(cells: list[str]) -> list[str]:
+    key = [normalise_header(c) for c in cells]
+    while key and not key[-1]:
+        key.pop()
+    return key
+
+
 def _sheet_tables(data: bytes, prepared: PreparedFile) -> tuple[RawTable, Layout]:
+    """The first sheet with a header row, followed by every later sheet with the same header (a
+    workbook of one sheet per month); other sheets are counted as skipped. Lines number the rows
+    of the sheets read, one after another, each later sheet from below its header."""
     try:
         sheets = sheet_records(data)
     except Exception as exc:  # calamine raises its own error types for damaged workbooks
         raise PrepareError(f"cannot read the workbook: {exc}") from exc
-    best: tuple[int, str, list[list[str]]] | None = None
-    for name, rows in sheets:
-        header = header_of(rows[:60])
-        if header is not None:
-            best = (len(rows), name, rows)
-            break
-    if best is None:
+    found = [(name, rows, hit[0]) for name, rows in sheets if (hit := find_header(rows[:60])) is not None]
+    if not found:
         raise PrepareError("no sheet in the workbook has a header row naming an amount, a date or a supplier")
-    _, name, rows = best
+    name, rows, _ = found[0]
     layout = detect_layout(rows[:400], ",")
-    raw = read_sheet_table(rows, layout)
-    other = sum(len(r) for n, r in sheets if n != name)
+    read = [name]
+    combined = list(rows)
+    if layout.header_row_index is not None:
+        key = _header_key(rows[layout.header_row_index])
+        header_rows = layout.header_records - layout.header_row_index
+        for sheet, sheet_rows, at in found[1:]:
+            if _header_key(sheet_rows[at]) != key:
+                continue
+            read.append(sheet)
+            combined += sheet_rows[at + header_rows :]
+            for kind, count in (("preamble", at), ("header", header_rows)):
+                prepared.fixed_skips[kind] = prepared.fixed_skips.get(kind, 0) + count
+    raw = read_sheet_table(combined, layout)
+    other = sum(len(r) for n, r in sheets if n not in read)
     if other:
         prepared.fixed_skips["other_sheet"] = other
-        raw.records += other
+    raw.records += other + sum(prepared.fixed_skips.get(k, 0) for k in ("preamble", "header"))
     prepared.encoding = "xlsx"
-    prepared.notes.append(f"read sheet {name!r}")
-    prepared.raw_line = lambda n: ",".join(rows[n - 1]) if 0 < n <= len(rows) else ""
+    prepared.notes.append(
+        "read sheet " + ", ".join(repr(n) for n in read)
+        if len(read) == 1
+        else "read sheets " + ", ".join(repr(n) for n in read) + " (same header)"
+    )
+    prepared.raw_line = lambda n: ",".join(combined[n - 1]) if 0 < n <= len(combined) else ""
     return raw, layout
 
 
@@ -487,8 +515,11 @@ def prepare_file(
     prepared.frame = frame
     prepared.records = raw.records
     if layout.header_row_index is not None:
-        prepared.fixed_skips["preamble"] = layout.header_row_index
-        prepared.fixed_skips["header"] = raw.header_records - layout.header_row_index
+        for kind, n in (
+            ("preamble", layout.header_row_index),
+            ("header", raw.header_records - layout.header_row_index),
+        ):
+            prepared.fixed_skips[kind] = prepared.fixed_skips.get(kind, 0) + n
     elif raw.header_records:
         prepared.fixed_skips["blank"] = raw.header_records
     prepared.fixed_skips = {k: v for k, v in prepared.fixed_skips.items() if v}

@@ -15,6 +15,9 @@ AMOUNT_PATTERN = r"^(\()?([+-])?([0-9.]+(?:E[+-]?[0-9]+)?)(-)?(\))?(CR|DR)?$"
 AMOUNT_CORE = r"(\d+(\.\d*)?|\.\d+)(E[+-]?\d+)?"
 ZERO_WORDS_SQL = "('NIL', '-', '–', 'N/A', 'NA')"
 TOTAL_LABEL = r"^\s*(grand\s+|sub[\s-]*)?totals?\b.*$"
+# The same label as a value in ``extra`` (JSON of unmapped columns): a totals row whose label sits in
+# a column no field maps, such as an empty first column of a spreadsheet.
+TOTAL_IN_EXTRA = r'":"\s*(grand\s+|sub[\s-]*)?totals?\b'
 # A published date this many days or more outside the period the file (or row) covers is not the date
 # of payment (it is an invoice or transaction date: a monthly file listing a 2019 date); the row's
 # spend date is then the period's start (``date_basis = 'outside_period'``).
@@ -106,8 +109,10 @@ SELECT *,
         WHEN n_cells = 0 THEN 'skip:blank'
         WHEN header_like THEN 'skip:repeated_header'
         WHEN payment_date IS NULL AND transaction_number IS NULL
-             AND regexp_full_match(lower(coalesce(supplier_name, description, department, service_area,
+             AND (regexp_full_match(lower(coalesce(supplier_name, description, department, service_area,
                  expense_type, council_text, '')), {_q(TOTAL_LABEL)})
+                 OR (supplier_name IS NULL
+                     AND regexp_matches(lower(coalesce(extra, '')), {_q(TOTAL_IN_EXTRA)})))
             THEN 'skip:total'
         WHEN amount_raw IS NULL AND n_cells <= 1 THEN 'skip:note'
         WHEN amount_raw IS NULL OR trim(amount_raw) = '' THEN 'reject:amount missing'

@@ -1,0 +1,367 @@
+"""Real spend files rewritten into the layouts other councils publish load the same rows.
+
+A few real files from ../shared/data/spend (the first rows of each) are rewritten into
+general shapes seen in the wild: workbooks with title lines, spacer columns, totals rows and
+notes sheets; typed Excel cells; other delimiters and encodings (cp1252, UTF-16 "Unicode
+text"); amounts with pound signs, brackets and CR; dates written out, as timestamps or Excel
+serials; header synonyms; reordered, padded and quoted columns. Each variant must load
+exactly the rows of the original (count, total, and per row the payment date, supplier and
+amount) with the same rejects, or fail with an error naming the file and the reason.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+
+from bestvalue.engine import Warehouse, open_warehouse
+from bestvalue.ingest.inputs import bytes_input
+from bestvalue.ingest.loader import ingest_paths
+from bestvalue.ingest.models import FileResult
+from bestvalue.ingest.prepare import Options, prepare_file
+from bestvalue.reference.councils import resolve_council
+from bestvalue.schema import ensure_schema
+
+ROWS = 150  # data rows taken from each real file: enough for every per-file decision
+SOURCES = [  # (file under spend/, the council a user would name)
+    ("hyndburn/2002.csv", "Hyndburn"),  # cp1252 £ header, dd/mm/yy dates
+    ("odileeds/bradford/2019-04_clean.csv", "Bradford"),
+    ("odileeds/salford/clean/2021-04.csv", "Salford"),  # Gross, VAT and Net columns
+    ("trafford_pcard/government_procurement_card_transactions_2024-25.csv", "Trafford"),
+    ("odileeds/manchester/clean/2021-04.csv", "Manchester"),
+]
+EXCEL_EPOCH = dt.date(1899, 12, 30)
+
+
+@dataclass
+class Table:
+    """One real file as header and rows of text, plus where its key columns are."""
+
+    name: str
+    council: str
+    header: list[str]
+    rows: list[list[str]]
+    date_col: int
+    amount_col: int
+    supplier_col: int
+    dates: list[dt.date | None]  # parsed payment date per row, as the original loaded it
+    amounts: list[Decimal | None]
+
+
+@dataclass
+class Variant:
+    """A rewritten file: its suffix and bytes."""
+
+    suffix: str
+    data: bytes
+
+
+def _text_table(data: bytes) -> tuple[list[str], list[list[str]]]:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("cp1252")
+    records = list(csv.reader(io.StringIO(text, newline="")))
+    return records[0], [r for r in records[1 : ROWS + 1] if any(c.strip() for c in r)]
+
+
+def _csv_bytes(
+    header: list[str],
+    rows: list[list[str]],
+    delimiter: str = ",",
+    encoding: str = "utf-8",
+    newline: str = "\n",
+    quoting: int = csv.QUOTE_MINIMAL,
+) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=delimiter, lineterminator=newline, quoting=quoting)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return out.getvalue().encode(encoding)
+
+
+# -- variants: each a general transformation of (header, rows) ------------------------------
+def _with_column(t: Table, col: int, values: list[str]) -> list[list[str]]:
+    rows = [list(r) + [""] * (len(t.header) - len(r)) for r in t.rows]
+    for r, v in zip(rows, values, strict=True):
+        r[col] = v
+    return rows
+
+
+def _money(d: Decimal | None, style: str) -> str:
+    if d is None:
+        return ""
+    body = f"{abs(d):,.2f}" if style != "cr" else f"{abs(d):.2f}"
+    if style == "pound":
+        return ("-£" if d < 0 else "£") + body
+    if style == "brackets":
+        return f"({body})" if d < 0 else body
+    if style == "minus":
+        return f"{body}-" if d < 0 else body
+    return f"{body} CR" if d < 0 else body  # "cr": credits marked CR
+
+
+def _date_text(d: dt.date | None, style: str) -> str:
+    if d is None:
+        return ""
+    if style == "mon":
+        return d.strftime("%d-%b-%Y")
+    if style == "stamp":
+        return f"{d.isoformat()} 00:00:00"
+    if style == "dmy_time":
+        return d.strftime("%d/%m/%Y 00:00")
+    return str((d - EXCEL_EPOCH).days)  # "serial"
+
+
+def _workbook(t: Table, typed: bool) -> bytes:
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "Spend"
+    ws.append([f"{t.council} payments over £500"])
+    ws.append(["Published under the Local Government Transparency Code"])
+    ws.append([])
+    spacer = 1  # a blank column after the first, as hand-made sheets often have
+    ws.append([*t.header[:spacer], None, *t.header[spacer:]])
+    for row, day, amount in zip(t.rows, t.dates, t.amounts, strict=True):
+        cells: list[object] = list(row)
+        if typed:
+            cells[t.date_col] = dt.datetime.combine(day, dt.time()) if day else None
+            cells[t.amount_col] = float(amount) if amount is not None else None
+        ws.append([*cells[:spacer], None, *cells[spacer:]])
+    total = sum((a for a in t.amounts if a is not None), Decimal(0))
+    totals: list[object] = [None] * (len(t.header) + 1)
+    totals[0] = "Total"
+    col = t.amount_col + (1 if t.amount_col >= spacer else 0)
+    totals[col] = float(total) if typed else f"{total:.2f}"
+    ws.append(totals)
+    notes = wb.create_sheet("Notes")
+    notes.append(["Notes"])
+    notes.append(["Amounts exclude recoverable VAT."])
+    notes.append(["Personal data has been redacted."])
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _monthly_sheets(t: Table, parts: int = 3) -> bytes:
+    """A notes sheet first, then the rows split over one sheet per month, each with a title line."""
+    wb = Workbook()
+    notes = wb.active
+    assert notes is not None
+    notes.title = "Read me"
+    notes.append(["About this data"])
+    notes.append(["One sheet per month."])
+    size = -(-len(t.rows) // parts)
+    for k in range(parts):
+        ws = wb.create_sheet(f"Month {k + 1}")
+        ws.append([f"Payments, month {k + 1}"])
+        ws.append(t.header)
+        for row in t.rows[k * size : (k + 1) * size]:
+            ws.append(row)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _wrapped_header(t: Table) -> bytes:
+    """Header cells wrapped onto two lines in the cell, as Excel's "wrap text" leaves them."""
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.append([h.replace(" ", "\n", 1) for h in t.header])
+    for row in t.rows:
+        ws.append(row)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _synonyms(t: Table) -> list[str]:
+    header = list(t.header)
+    header[t.supplier_col] = "Vendor Name"
+    header[t.amount_col] = "Net Amount" if "net" not in " ".join(t.header).lower() else "Net Amount Paid"
+    header[t.date_col] = "Date Paid"
+    return header
+
+
+def _reordered(t: Table) -> tuple[list[str], list[list[str]]]:
+    order = list(reversed(range(len(t.header))))
+    rows = [[(r[i] if i < len(r) else "") for i in order] for r in t.rows]
+    return [t.header[i] for i in order], rows
+
+
+def _embedded_commas(t: Table) -> list[list[str]]:
+    # Split each supplier name's first space into ", " only where quoting is needed elsewhere:
+    # here every text field is quoted and a note column with commas is added at the end.
+    return [[*r, f"ref {i}, batch {i % 7}, see notes"] for i, r in enumerate(t.rows)]
+
+
+VARIANTS: dict[str, Callable[[Table], Variant]] = {
+    "xlsx_titles_spacer_totals_notes": lambda t: Variant(".xlsx", _workbook(t, typed=False)),
+    "xlsx_typed_cells": lambda t: Variant(".xlsx", _workbook(t, typed=True)),
+    "xlsx_sheet_per_month": lambda t: Variant(".xlsx", _monthly_sheets(t)),
+    "xlsx_wrapped_header": lambda t: Variant(".xlsx", _wrapped_header(t)),
+    "header_upper_snake": lambda t: Variant(
+        ".csv", _csv_bytes([h.upper().replace(" ", "_") for h in t.header], t.rows)
+    ),
+    "amount_trailing_minus": lambda t: Variant(
+        ".csv", _csv_bytes(t.header, _with_column(t, t.amount_col, [_money(a, "minus") for a in t.amounts]))
+    ),
+    "date_dmy_time": lambda t: Variant(
+        ".csv",
+        _csv_bytes(t.header, _with_column(t, t.date_col, [_date_text(d, "dmy_time") for d in t.dates])),
+    ),
+    "semicolon": lambda t: Variant(".csv", _csv_bytes(t.header, t.rows, ";")),
+    "tab": lambda t: Variant(".txt", _csv_bytes(t.header, t.rows, "\t")),
+    "pipe": lambda t: Variant(".csv", _csv_bytes(t.header, t.rows, "|")),
+    "cp1252_pounds": lambda t: Variant(
+        ".csv",
+        _csv_bytes(
+            t.header,
+            _with_column(t, t.amount_col, [_money(a, "pound") for a in t.amounts]),
+            encoding="cp1252",
+        ),
+    ),
+    "utf16_unicode_text": lambda t: Variant(
+        ".txt", b"\xff\xfe" + _csv_bytes(t.header, t.rows, "\t", "utf-16-le", "\r\n")
+    ),
+    "amount_brackets": lambda t: Variant(
+        ".csv",
+        _csv_bytes(t.header, _with_column(t, t.amount_col, [_money(a, "brackets") for a in t.amounts])),
+    ),
+    "amount_cr": lambda t: Variant(
+        ".csv", _csv_bytes(t.header, _with_column(t, t.amount_col, [_money(a, "cr") for a in t.amounts]))
+    ),
+    "date_dd_mon_yyyy": lambda t: Variant(
+        ".csv", _csv_bytes(t.header, _with_column(t, t.date_col, [_date_text(d, "mon") for d in t.dates]))
+    ),
+    "date_timestamp": lambda t: Variant(
+        ".csv", _csv_bytes(t.header, _with_column(t, t.date_col, [_date_text(d, "stamp") for d in t.dates]))
+    ),
+    "date_excel_serial": lambda t: Variant(
+        ".csv", _csv_bytes(t.header, _with_column(t, t.date_col, [_date_text(d, "serial") for d in t.dates]))
+    ),
+    "header_synonyms": lambda t: Variant(".csv", _csv_bytes(_synonyms(t), t.rows)),
+    "columns_reordered": lambda t: Variant(".csv", _csv_bytes(*_reordered(t))),
+    "trailing_empty_columns": lambda t: Variant(
+        ".csv", _csv_bytes([*t.header, "", "", ""], [[*r, "", "", ""] for r in t.rows])
+    ),
+    "crlf": lambda t: Variant(".csv", _csv_bytes(t.header, t.rows, newline="\r\n")),
+    "quoted_embedded_commas": lambda t: Variant(
+        ".csv", _csv_bytes([*t.header, "Notes"], _embedded_commas(t), quoting=csv.QUOTE_ALL)
+    ),
+}
+
+
+# -- loading and comparing ------------------------------------------------------------------
+Row = tuple[dt.date | None, str | None, Decimal]
+
+
+def _rows(wh: Warehouse, source_id: int) -> list[Row]:
+    return [
+        (r[0], r[1], r[2])
+        for r in wh.rows(
+            "SELECT payment_date, supplier_name, amount FROM spend WHERE source_id = ? ORDER BY source_line",
+            [source_id],
+        )
+    ]
+
+
+def _table(spend: Path, rel: str, council: str) -> Table:
+    header, rows = _text_table((spend / rel).read_bytes())
+    name = Path(rel).name
+    p = prepare_file(
+        bytes_input(name, _csv_bytes(header, rows)), 1, Options(council=resolve_council(council))
+    )
+    assert p.error is None and p.frame is not None, p.error
+    where = {f: header.index(h) for f, h in p.columns.items() if h in header}
+    frame = p.frame.sort("source_line")
+    return Table(
+        name,
+        council,
+        header,
+        rows,
+        where["payment_date"],
+        where["amount"],
+        where["supplier_name"],
+        frame.get_column("payment_date").to_list(),
+        [
+            None if a is None else Decimal(a.replace(",", ""))
+            for a in frame.get_column("amount_raw").to_list()
+        ],
+    )
+
+
+@dataclass
+class Loaded:
+    result: FileResult
+    rows: list[Row]
+
+
+@pytest.fixture(scope="module")
+def loaded(
+    shared_data: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[dict[tuple[str, str], Loaded]]:
+    root = tmp_path_factory.mktemp("variants")
+    wh = open_warehouse(root / "variants.duckdb")
+    ensure_schema(wh)
+    out: dict[tuple[str, str], Loaded] = {}
+    for i, (rel, council) in enumerate(SOURCES):
+        table = _table(shared_data / "spend", rel, council)
+        files = {"original": Variant(".csv", _csv_bytes(table.header, table.rows))}
+        files |= {name: make(table) for name, make in VARIANTS.items()}
+        paths = []
+        for variant, v in files.items():
+            folder = root / f"s{i}" / variant
+            folder.mkdir(parents=True)
+            path = folder / (Path(table.name).stem + v.suffix)  # same name: same period hints
+            path.write_bytes(v.data)
+            paths.append((variant, path))
+        options = Options(council=resolve_council(council))
+        for variant, path in paths:
+            [result] = ingest_paths(wh, [path], options).files
+            rows = _rows(wh, result.source_id) if result.source_id is not None else []
+            out[(rel, variant)] = Loaded(result, rows)
+    yield out
+    wh.close()
+
+
+@pytest.mark.parametrize("variant", sorted(VARIANTS))
+@pytest.mark.parametrize("rel", [rel for rel, _ in SOURCES])
+def test_variant_loads_the_same_rows_as_the_original(
+    loaded: dict[tuple[str, str], Loaded], rel: str, variant: str
+) -> None:
+    original = loaded[(rel, "original")]
+    got = loaded[(rel, variant)]
+    assert original.result.status == "loaded", original.result.error
+    # "unchanged": the variant's bytes equal an earlier file's (nothing in this file to rewrite).
+    assert got.result.status in ("loaded", "unchanged"), f"{variant}: {got.result.error}"
+    assert got.result.loaded == original.result.loaded
+    assert got.result.rejected == original.result.rejected
+    assert got.result.amount_loaded == original.result.amount_loaded
+    assert got.rows == original.rows
+    assert got.result.rows == got.result.loaded + got.result.rejected + got.result.skipped
+
+
+def test_originals_load_every_row(loaded: dict[tuple[str, str], Loaded]) -> None:
+    for rel, _ in SOURCES:
+        result = loaded[(rel, "original")].result
+        assert result.loaded >= ROWS * 0.95, (rel, result)
+
+
+def test_unreadable_variant_fails_naming_file_and_reason(tmp_path: Path, warehouse: Warehouse) -> None:
+    path = tmp_path / "2021-04.csv"
+    path.write_bytes(b"\x00\x01\x02binary" * 50)
+    [result] = ingest_paths(warehouse, [path], Options(council=resolve_council("Salford"))).files
+    assert result.status == "failed"
+    assert result.file.endswith("2021-04.csv")
+    assert result.error and "binary" in result.error
