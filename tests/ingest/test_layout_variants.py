@@ -205,6 +205,29 @@ def _embedded_commas(t: Table) -> list[list[str]]:
     return [[*r, f"ref {i}, batch {i % 7}, see notes"] for i, r in enumerate(t.rows)]
 
 
+def _dates(t: Table, write: Callable[[dt.date], str]) -> Variant:
+    return Variant(
+        ".csv", _csv_bytes(t.header, _with_column(t, t.date_col, [write(d) if d else "" for d in t.dates]))
+    )
+
+
+def _excel_text_formulas(t: Table) -> bytes:
+    """Dates and amounts written ``="01/04/2021"`` (exports that stop Excel retyping them)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(t.header)
+    marked = (t.date_col, t.amount_col)
+    for row in t.rows:
+        writer.writerow([f"\x01{c}\x02" if i in marked and c else c for i, c in enumerate(row)])
+    return out.getvalue().replace("\x01", '="').replace("\x02", '"').encode()
+
+
+def _two_row_header(t: Table) -> Variant:
+    top = [h.split(" ", 1)[0] if " " in h else h for h in t.header]
+    sub = [h.split(" ", 1)[1] if " " in h else "" for h in t.header]
+    return Variant(".csv", _csv_bytes(top, [sub, *t.rows]))
+
+
 VARIANTS: dict[str, Callable[[Table], Variant]] = {
     "xlsx_titles_spacer_totals_notes": lambda t: Variant(".xlsx", _workbook(t, typed=False)),
     "xlsx_typed_cells": lambda t: Variant(".xlsx", _workbook(t, typed=True)),
@@ -258,6 +281,38 @@ VARIANTS: dict[str, Callable[[Table], Variant]] = {
     "crlf": lambda t: Variant(".csv", _csv_bytes(t.header, t.rows, newline="\r\n")),
     "quoted_embedded_commas": lambda t: Variant(
         ".csv", _csv_bytes([*t.header, "Notes"], _embedded_commas(t), quoting=csv.QUOTE_ALL)
+    ),
+    "date_ymd_slash": lambda t: _dates(t, lambda d: d.strftime("%Y/%m/%d")),
+    "date_dots": lambda t: _dates(t, lambda d: d.strftime("%d.%m.%Y")),
+    "date_short_year_no_zeros": lambda t: _dates(t, lambda d: f"{d.day}/{d.month}/{d:%y}"),
+    "date_written_out": lambda t: _dates(t, lambda d: f"{d.day} {d:%B %Y}"),
+    "date_month_first_words": lambda t: _dates(t, lambda d: f"{d:%B} {d.day}, {d.year}"),
+    "date_with_weekday": lambda t: _dates(t, lambda d: d.strftime("%A %d %B %Y")),
+    "date_dd_mon_yy": lambda t: _dates(t, lambda d: d.strftime("%d-%b-%y")),
+    "date_iso_t": lambda t: _dates(t, lambda d: d.strftime("%Y-%m-%dT00:00:00")),
+    "excel_text_formulas": lambda t: Variant(".csv", _excel_text_formulas(t)),
+    "two_row_header": _two_row_header,
+    "header_nbsp_padded": lambda t: Variant(
+        ".csv", _csv_bytes([h.replace(" ", "\xa0") + " " for h in t.header], t.rows)
+    ),
+    "amount_pound_space": lambda t: Variant(
+        ".csv",
+        _csv_bytes(
+            t.header,
+            _with_column(t, t.amount_col, ["" if a is None else f"£ {a:,.2f}" for a in t.amounts]),
+        ),
+    ),
+    "csv_title_lines": lambda t: Variant(
+        ".csv", b"Payments over 500\nSource: finance system\n\n" + _csv_bytes(t.header, t.rows)
+    ),
+    "header_repeated": lambda t: Variant(
+        ".csv", _csv_bytes(t.header, [*t.rows[:50], t.header, *t.rows[50:]])
+    ),
+    "utf8_bom_all_quoted": lambda t: Variant(
+        ".csv", b"\xef\xbb\xbf" + _csv_bytes(t.header, t.rows, quoting=csv.QUOTE_ALL)
+    ),
+    "mixed_line_endings": lambda t: Variant(
+        ".csv", _csv_bytes(t.header, t.rows, newline="\r\n").replace(b"\r\n", b"\n", 40)
     ),
 }
 

@@ -274,9 +274,20 @@ def _fields_by_words(
             )
 
 
+def _merged_cell(top: str, sub: str) -> str:
+    """One column of a two-row header: the lower cell, or both read together when that names a
+    field (``Supplier`` over ``Name``, ``Date`` over ``of Payment``)."""
+    if not sub.strip():
+        return top
+    if not top.strip():
+        return sub
+    joined = f"{top.strip()} {sub.strip()}"
+    return joined if header_candidates(joined) else sub
+
+
 def _merge_two_row_header(top: list[str], sub: list[str]) -> list[str] | None:
     """A second header row that names columns the first left blank (``Amount`` over
-    ``Gross, VAT, Net``); returns the merged header or ``None``."""
+    ``Gross, VAT, Net``) or completes their names; returns the merged header or ``None``."""
     if not sub or not any(c.strip() for c in sub):
         return None
     filled = [c for c in sub if c.strip()]
@@ -287,7 +298,7 @@ def _merge_two_row_header(top: list[str], sub: list[str]) -> list[str] | None:
     width = max(len(top), len(sub))
     top = top + [""] * (width - len(top))
     sub = sub + [""] * (width - len(sub))
-    return [s if s.strip() else t for t, s in zip(top, sub, strict=True)]
+    return [_merged_cell(t, s) for t, s in zip(top, sub, strict=True)]
 
 
 def _header_strength(cells: list[str]) -> int:

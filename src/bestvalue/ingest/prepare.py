@@ -30,7 +30,7 @@ from bestvalue.ingest.layout import (
 )
 from bestvalue.ingest.periods import MONTH_WORD, Period, month_end, period_code_months, period_from_text
 from bestvalue.ingest.reader import LINE, RawTable, read_csv_table, read_sheet_table, sheet_records
-from bestvalue.ingest.text import NotTextError, decode
+from bestvalue.ingest.text import NotTextError, decode, unwrap_excel_text
 from bestvalue.ingest.values import day_first_votes, parse_date
 from bestvalue.reference.councils import Council, council_from_name, resolve_council
 
@@ -421,13 +421,18 @@ def _csv_tables(
     decoded = decode(data)
     prepared.encoding = decoded.encoding
     text = decoded.text if decoded.text is not None else decoded.data.decode("utf-8")
+    utf8 = decoded.data
+    text, unwrapped = unwrap_excel_text(text)
+    if unwrapped:
+        utf8 = text.encode("utf-8")
+        prepared.notes.append(f'{unwrapped} cells written as ="..." (Excel text formulas) read as their text')
     layout = cache.lookup(text) if cache is not None else None
     if layout is None:
         delimiter, records = sample_records(text)
         layout = detect_layout(records, delimiter, (lambda w: siblings(inp, w)) if siblings else None)
         if cache is not None:
             cache.remember(text, layout)
-    raw = read_csv_table(decoded.data, text, layout)
+    raw = read_csv_table(utf8, text, layout)
     prepared.raw_line = _line_reader(text)
     return raw, layout
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 _BOMS: tuple[tuple[bytes, str], ...] = (
@@ -66,3 +67,15 @@ def decode(data: bytes) -> DecodedText:
         # Mostly bare CRs with a few LFs: make every CR a line break, keep CRLF as one.
         return DecodedText(data.replace(b"\r\n", b"\n").replace(b"\r", b"\n"), encoding, "mixed")
     return DecodedText(data, encoding, "crlf" if cr else "lf", text)
+
+
+# A whole cell written as an Excel text formula, ``="0012345"`` (exports that keep leading zeros and
+# stop Excel reading dates), between delimiters or line ends.
+_EXCEL_TEXT = re.compile(r'(^|[,;\t|])="([^"\r\n]*)"(?=[,;\t|\r\n]|$)', re.MULTILINE)
+
+
+def unwrap_excel_text(text: str) -> tuple[str, int]:
+    """The text with each ``="value"`` cell made the quoted field ``"value"``; and how many."""
+    if '="' not in text:
+        return text, 0
+    return _EXCEL_TEXT.subn(r'\1"\2"', text)

@@ -1,0 +1,103 @@
+"""General rules the layout stress test asked for: workbooks of one sheet per month, totals rows
+labelled in a column no field maps, and a weak amount alias yielding to a net amount."""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+
+from bestvalue.engine import Warehouse
+from bestvalue.ingest.layout import map_fields
+from bestvalue.ingest.loader import ingest_paths
+from bestvalue.ingest.prepare import Options
+from bestvalue.reference.councils import resolve_council
+
+OPTIONS = Options(council=resolve_council("Salford"))
+HEADER = ["Payment Date", "Supplier Name", "Amount"]
+
+
+def _xlsx(sheets: list[tuple[str, list[list[object]]]]) -> bytes:
+    wb = Workbook()
+    first = wb.active
+    assert first is not None
+    wb.remove(first)
+    for name, rows in sheets:
+        ws = wb.create_sheet(name)
+        for row in rows:
+            ws.append(row)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _load(wh: Warehouse, tmp_path: Path, name: str, data: bytes):  # type: ignore[no-untyped-def]
+    path = tmp_path / name
+    path.write_bytes(data)
+    [result] = ingest_paths(wh, [path], OPTIONS).files
+    assert result.status == "loaded", result.error
+    assert result.rows == result.loaded + result.rejected + result.skipped
+    return result
+
+
+def test_every_sheet_with_the_same_header_is_read(warehouse: Warehouse, tmp_path: Path) -> None:
+    data = _xlsx(
+        [
+            ("Notes", [["About this data"], ["One sheet per month"]]),
+            ("Apr", [HEADER, ["01/04/2021", "ACME LTD", 10], ["02/04/2021", "BETA LTD", 20]]),
+            ("May", [["May payments"], HEADER, ["03/05/2021", "GAMMA LTD", 30]]),
+            ("Jun", [["payment date", "SUPPLIER NAME", "amount", None], ["04/06/2021", "DELTA LTD", 40]]),
+            ("Summary", [["Supplier", "Total"], ["ACME LTD", 10]]),  # another table: not read
+        ]
+    )
+    result = _load(warehouse, tmp_path, "2021-q1.xlsx", data)
+    assert result.loaded == 4
+    assert result.amount_loaded == Decimal("100.00")
+    assert result.skipped_kinds == {"other_sheet": 4, "header": 3, "preamble": 1}
+    assert "read sheets 'Apr', 'May', 'Jun' (same header)" in result.notes
+    lines = [r[0] for r in warehouse.rows("SELECT source_line FROM spend ORDER BY source_line")]
+    assert len(set(lines)) == 4  # one line number per record across the sheets
+
+
+@pytest.mark.parametrize(
+    ("label_column", "label"),
+    [(0, "Total"), (0, "GRAND TOTAL"), (0, "Sub-total"), (1, "Totals")],
+)
+def test_totals_label_in_an_unmapped_column_is_a_total(
+    warehouse: Warehouse, tmp_path: Path, label_column: int, label: str
+) -> None:
+    header = ["Ref", "Notes", *HEADER]
+    totals = ["", "", "", "", "30.00"]
+    totals[label_column] = label
+    rows = [header, ["", "", "01/04/2021", "ACME LTD", "10.00"], ["", "", "02/04/2021", "BETA LTD", "20.00"]]
+    text = "\n".join(",".join(r) for r in [*rows, totals]) + "\n"
+    result = _load(warehouse, tmp_path, "2021-04.csv", text.encode())
+    assert (result.loaded, result.rejected, result.skipped_kinds.get("total")) == (2, 0, 1)
+    assert result.amount_loaded == Decimal("30.00")
+
+
+def test_a_row_naming_a_supplier_total_is_still_data(warehouse: Warehouse, tmp_path: Path) -> None:
+    text = "Notes,Payment Date,Supplier Name,Amount\nTotal cost,01/04/2021,TOTAL GAS & POWER LTD,10.00\n"
+    result = _load(warehouse, tmp_path, "2021-04.csv", text.encode())
+    assert result.loaded == 1
+
+
+ROWS = [["01/04/2021", "ACME LTD", "120.00", "20.00", "100.00"], ["02/04/2021", "BETA LTD", "60", "10", "50"]]
+
+
+@pytest.mark.parametrize(
+    ("headers", "amount"),
+    [
+        (["Date", "Supplier", "Gross", "VAT", "Net Amount Paid"], "Net Amount Paid"),
+        (["Date", "Supplier", "Total", "VAT", "Net Value of Invoice"], "Net Value of Invoice"),
+        (["Date", "Supplier", "Gross", "VAT", "Net"], "Net"),  # both by alias: net ranks first
+        (["Date", "Supplier", "Gross", "VAT", "Paid Amount Excluding"], "Gross"),  # no better word
+        (["Date", "Supplier", "Amount", "VAT", "Net Amount Paid"], "Amount"),  # a strong alias stays
+    ],
+)
+def test_a_weak_amount_alias_yields_to_a_net_amount(headers: list[str], amount: str) -> None:
+    fields, _ = map_fields(headers, ROWS)
+    assert headers[fields["amount"]] == amount
