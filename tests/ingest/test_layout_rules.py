@@ -11,9 +11,10 @@ import pytest
 from openpyxl import Workbook
 
 from bestvalue.engine import Warehouse
-from bestvalue.ingest.layout import map_fields
+from bestvalue.ingest.layout import header_of, map_fields
 from bestvalue.ingest.loader import ingest_paths
 from bestvalue.ingest.prepare import Options
+from bestvalue.ingest.text import unwrap_excel_text
 from bestvalue.reference.councils import resolve_council
 
 OPTIONS = Options(council=resolve_council("Salford"))
@@ -101,3 +102,54 @@ ROWS = [["01/04/2021", "ACME LTD", "120.00", "20.00", "100.00"], ["02/04/2021", 
 def test_a_weak_amount_alias_yields_to_a_net_amount(headers: list[str], amount: str) -> None:
     fields, _ = map_fields(headers, ROWS)
     assert headers[fields["amount"]] == amount
+
+
+@pytest.mark.parametrize(
+    ("top", "sub", "merged"),
+    [
+        (
+            ["Supplier", "Payment", "Amount"],
+            ["Name", "Date", ""],
+            ["Supplier Name", "Payment Date", "Amount"],
+        ),
+        (
+            ["Date", "Vendor", "Amount", "", ""],
+            ["of Payment", "", "Gross", "VAT", "Net"],
+            ["Date of Payment", "Vendor", "Gross", "VAT", "Net"],
+        ),  # "Amount Gross" names nothing: "Gross"
+    ],
+)
+def test_two_row_headers_read_together_when_that_names_a_field(
+    top: list[str], sub: list[str], merged: list[str]
+) -> None:
+    rows = [top, sub, ["01/04/2021", "ACME LTD", "10.00", "0", "10.00"][: len(top)]]
+    assert header_of(rows) == merged
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "count"),
+    [
+        ('a,="01/04/2021",="0012"\n', 'a,"01/04/2021","0012"\n', 2),
+        ('="x";b\r\nc;="y"\r\n', '"x";b\r\nc;"y"\r\n', 2),
+        ('a,b="c",d\n', 'a,b="c",d\n', 0),  # inside a cell: left alone
+        ('a,"x=""y""",b\n', 'a,"x=""y""",b\n', 0),
+    ],
+)
+def test_excel_text_formulas_become_quoted_fields(text: str, expected: str, count: int) -> None:
+    assert unwrap_excel_text(text) == (expected, count)
+
+
+def test_html_saved_as_xls_fails_with_the_reason(warehouse: Warehouse, tmp_path: Path) -> None:
+    path = tmp_path / "2021-04.xls"
+    path.write_bytes(b"<html><body><table><tr><td>Supplier</td></tr></table></body></html>")
+    [result] = ingest_paths(warehouse, [path], OPTIONS).files
+    assert result.status == "failed"
+    assert result.file.endswith("2021-04.xls")
+    assert result.error and "HTML" in result.error and "save it as .xlsx or .csv" in result.error
+
+
+def test_text_table_saved_as_xls_is_read_as_text(warehouse: Warehouse, tmp_path: Path) -> None:
+    text = "Payment Date\tSupplier Name\tAmount\r\n01/04/2021\tACME LTD\t10.00\r\n"
+    result = _load(warehouse, tmp_path, "2021-04.xls", text.encode())
+    assert result.loaded == 1
+    assert "not a workbook despite its .xls name: read as a text table" in result.notes

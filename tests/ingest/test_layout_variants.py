@@ -185,6 +185,30 @@ def _wrapped_header(t: Table) -> bytes:
     return out.getvalue()
 
 
+def _plain_workbook(t: Table, leading_blank: bool = False, noon: bool = False) -> bytes:
+    """The table from cell A1 (or B1), dates as Excel date-times at midday if ``noon``."""
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    lead: list[object] = [None] if leading_blank else []
+    ws.append([*lead, *t.header])
+    for row, day in zip(t.rows, t.dates, strict=True):
+        cells: list[object] = list(row)
+        if noon:
+            cells[t.date_col] = dt.datetime.combine(day, dt.time(12, 30)) if day else None
+        ws.append([*lead, *cells])
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _totals_first_column(t: Table) -> list[list[str]]:
+    total = sum((a for a in t.amounts if a is not None), Decimal(0))
+    last = ["Total"] + [""] * (len(t.header) - 1)
+    last[t.amount_col] = f"{total:.2f}"
+    return [*t.rows, last]
+
+
 def _synonyms(t: Table) -> list[str]:
     header = list(t.header)
     header[t.supplier_col] = "Vendor Name"
@@ -310,6 +334,24 @@ VARIANTS: dict[str, Callable[[Table], Variant]] = {
     ),
     "utf8_bom_all_quoted": lambda t: Variant(
         ".csv", b"\xef\xbb\xbf" + _csv_bytes(t.header, t.rows, quoting=csv.QUOTE_ALL)
+    ),
+    "xlsx_leading_blank_column": lambda t: Variant(".xlsx", _plain_workbook(t, leading_blank=True)),
+    "xlsx_datetimes_with_time": lambda t: Variant(".xlsx", _plain_workbook(t, noon=True)),
+    "tab_text_named_xls": lambda t: Variant(".xls", _csv_bytes(t.header, t.rows, "\t")),
+    "csv_named_xlsx": lambda t: Variant(".xlsx", _csv_bytes(t.header, t.rows)),
+    "totals_row_first_column": lambda t: Variant(".csv", _csv_bytes(t.header, _totals_first_column(t))),
+    "date_upper_month": lambda t: _dates(t, lambda d: d.strftime("%d-%b-%Y").upper()),
+    "utf16_big_endian": lambda t: Variant(
+        ".txt", b"\xfe\xff" + _csv_bytes(t.header, t.rows, "\t", "utf-16-be", "\r\n")
+    ),
+    "amount_gbp_suffix": lambda t: Variant(
+        ".csv",
+        _csv_bytes(
+            t.header, _with_column(t, t.amount_col, ["" if a is None else f"{a:.2f} GBP" for a in t.amounts])
+        ),
+    ),
+    "amount_minus_pound": lambda t: Variant(
+        ".csv", _csv_bytes(t.header, _with_column(t, t.amount_col, [_money(a, "pound") for a in t.amounts]))
     ),
     "mixed_line_endings": lambda t: Variant(
         ".csv", _csv_bytes(t.header, t.rows, newline="\r\n").replace(b"\r\n", b"\n", 40)

@@ -496,6 +496,24 @@ def _sheet_tables(data: bytes, prepared: PreparedFile) -> tuple[RawTable, Layout
     return raw, layout
 
 
+WORKBOOK_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")  # zip (xlsx, xlsm, ods) and OLE2 (xls)
+_HTML = re.compile(rb"^\s*<(!doctype html|html|table|\?xml)", re.IGNORECASE)
+
+
+def _is_workbook(data: bytes, suffix: str, prepared: PreparedFile) -> bool:
+    """True for a real workbook; a text table published under a spreadsheet name (a tab-separated
+    export saved as ``.xls``) is read as text, with a note. HTML or XML under such a name is refused."""
+    if data.startswith(WORKBOOK_MAGIC):
+        return True
+    if _HTML.match(data[:512]):
+        raise PrepareError(
+            f"an HTML or XML page saved under a {suffix} name, not a workbook: "
+            "open it in a spreadsheet program and save it as .xlsx or .csv"
+        )
+    prepared.notes.append(f"not a workbook despite its {suffix} name: read as a text table")
+    return False
+
+
 def prepare_file(
     inp: InputFile,
     source_id: int,
@@ -508,8 +526,10 @@ def prepare_file(
     if data is None:
         data = inp.read()
     prepared = PreparedFile(inp, sha256_of(data), len(data), source_id)
+    sheet = False
     try:
-        if inp.suffix in SHEET_SUFFIXES:
+        sheet = inp.suffix in SHEET_SUFFIXES and _is_workbook(data, inp.suffix, prepared)
+        if sheet:
             raw, layout = _sheet_tables(data, prepared)
         else:
             raw, layout = _csv_tables(data, inp, siblings, prepared, cache)
@@ -530,7 +550,7 @@ def prepare_file(
     prepared.fixed_skips = {k: v for k, v in prepared.fixed_skips.items() if v}
     prepared.council = council
     prepared.period = period
-    prepared.delimiter = layout.delimiter if inp.suffix not in SHEET_SUFFIXES else None
+    prepared.delimiter = layout.delimiter if not sheet else None
     prepared.read_method = raw.method
     prepared.header_line = layout.header_row_index + 1 if layout.header_row_index is not None else None
     prepared.columns = layout.describe()
