@@ -139,9 +139,17 @@ def test_excel_text_formulas_become_quoted_fields(text: str, expected: str, coun
     assert unwrap_excel_text(text) == (expected, count)
 
 
-def test_html_saved_as_xls_fails_with_the_reason(warehouse: Warehouse, tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "page",
+    [
+        b"<html><body><table><tr><td>Supplier</td></tr></table></body></html>",
+        b"\xef\xbb\xbf\r\n<!DOCTYPE html><html></html>",
+        b'<?xml version="1.0"?><Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet"/>',
+    ],
+)
+def test_html_saved_as_xls_fails_with_the_reason(warehouse: Warehouse, tmp_path: Path, page: bytes) -> None:
     path = tmp_path / "2021-04.xls"
-    path.write_bytes(b"<html><body><table><tr><td>Supplier</td></tr></table></body></html>")
+    path.write_bytes(page)
     [result] = ingest_paths(warehouse, [path], OPTIONS).files
     assert result.status == "failed"
     assert result.file.endswith("2021-04.xls")

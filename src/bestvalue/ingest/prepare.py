@@ -497,7 +497,7 @@ def _sheet_tables(data: bytes, prepared: PreparedFile) -> tuple[RawTable, Layout
 
 
 WORKBOOK_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")  # zip (xlsx, xlsm, ods) and OLE2 (xls)
-_HTML = re.compile(rb"^\s*<(!doctype html|html|table|\?xml)", re.IGNORECASE)
+_HTML = re.compile(rb"^(?:\xef\xbb\xbf)?\s*<(!doctype html|html|table|\?xml)", re.IGNORECASE)
 
 
 def _is_workbook(data: bytes, suffix: str, prepared: PreparedFile) -> bool:
