@@ -13,6 +13,7 @@ from openpyxl import Workbook
 from bestvalue.engine import Warehouse
 from bestvalue.ingest.layout import header_of, map_fields
 from bestvalue.ingest.loader import ingest_paths
+from bestvalue.ingest.markup import html_sheets, spreadsheetml_sheets
 from bestvalue.ingest.prepare import Options
 from bestvalue.ingest.text import unwrap_excel_text
 from bestvalue.reference.councils import resolve_council
@@ -142,18 +143,45 @@ def test_excel_text_formulas_become_quoted_fields(text: str, expected: str, coun
 @pytest.mark.parametrize(
     "page",
     [
-        b"<html><body><table><tr><td>Supplier</td></tr></table></body></html>",
+        b"<html><body><p>No data this month</p></body></html>",
         b"\xef\xbb\xbf\r\n<!DOCTYPE html><html></html>",
         b'<?xml version="1.0"?><Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet"/>',
+        b'<?xml version="1.0"?><Workbook><unclosed></Workbook>',
     ],
 )
-def test_html_saved_as_xls_fails_with_the_reason(warehouse: Warehouse, tmp_path: Path, page: bytes) -> None:
+def test_markup_without_a_table_fails_with_the_reason(
+    warehouse: Warehouse, tmp_path: Path, page: bytes
+) -> None:
     path = tmp_path / "2021-04.xls"
     path.write_bytes(page)
     [result] = ingest_paths(warehouse, [path], OPTIONS).files
     assert result.status == "failed"
     assert result.file.endswith("2021-04.xls")
-    assert result.error and "HTML" in result.error and "save it as .xlsx or .csv" in result.error
+    assert result.error and "not a workbook" in result.error
+
+
+def test_html_table_cells_spans_and_nested_tables() -> None:
+    page = (
+        b"<html><table><tr><td>layout<table><tr><td>nested</td></tr></table></td></tr></table>"
+        b"<table><tr><th>Payment Date</th><th colspan=2>Supplier</th><th>Amount</th></tr>"
+        b"<tr><td>01/04/2021</td><td>ACME&nbsp;LTD</td><td>x</td><td>1,234.50</td></tr></table></html>"
+    )
+    sheets = html_sheets(page)
+    assert sheets[1][1] == [
+        ["Payment Date", "Supplier", "", "Amount"],
+        ["01/04/2021", "ACME LTD", "x", "1,234.50"],
+    ]
+
+
+def test_xml_spreadsheet_index_gaps() -> None:
+    xml = (
+        b'<?xml version="1.0"?><Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet" '
+        b'xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet"><Worksheet ss:Name="Apr"><Table>'
+        b'<Row><Cell><Data ss:Type="String">Date</Data></Cell><Cell ss:Index="3"><Data ss:Type="String">'
+        b'Amount</Data></Cell></Row><Row ss:Index="3"><Cell><Data ss:Type="DateTime">2021-04-01T00:00:00.000'
+        b"</Data></Cell></Row></Table></Worksheet></Workbook>"
+    )
+    assert spreadsheetml_sheets(xml) == [("Apr", [["Date", "", "Amount"], [], ["2021-04-01"]])]
 
 
 def test_text_table_saved_as_xls_is_read_as_text(warehouse: Warehouse, tmp_path: Path) -> None:

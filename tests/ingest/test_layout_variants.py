@@ -17,6 +17,7 @@ import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from html import escape
 from pathlib import Path
 
 import pytest
@@ -202,6 +203,43 @@ def _plain_workbook(t: Table, leading_blank: bool = False, noon: bool = False) -
     return out.getvalue()
 
 
+def _html_table(t: Table) -> bytes:
+    """An HTML page holding the table, as finance systems export and name ``.xls``."""
+    cells = "".join(f"<th>{escape(h)}</th>" for h in t.header)
+    body = "".join("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in r) + "</tr>\n" for r in t.rows)
+    page = (
+        "<html><head><title>Payments</title></head><body><h1>Payments</h1>\n"
+        f"<table border=1>\n<tr>{cells}</tr>\n{body}</table></body></html>"
+    )
+    return page.encode("utf-8")
+
+
+def _xml_spreadsheet(t: Table) -> bytes:
+    """Excel 2003 "XML Spreadsheet": dates as DateTime cells, amounts as Number cells."""
+
+    def cell(kind: str, value: str) -> str:
+        return f'<Cell><Data ss:Type="{kind}">{escape(value)}</Data></Cell>'
+
+    rows = ["<Row>" + "".join(cell("String", h) for h in t.header) + "</Row>"]
+    for row, day, amount in zip(t.rows, t.dates, t.amounts, strict=True):
+        cells = []
+        for i, c in enumerate(row):
+            if i == t.date_col and day:
+                cells.append(cell("DateTime", f"{day.isoformat()}T00:00:00.000"))
+            elif i == t.amount_col and amount is not None:
+                cells.append(cell("Number", str(amount)))
+            elif c:
+                cells.append(cell("String", c))
+            else:
+                cells.append("<Cell/>")
+        rows.append("<Row>" + "".join(cells) + "</Row>")
+    return (
+        '<?xml version="1.0"?>\n<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet" '
+        'xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet">\n'
+        '<Worksheet ss:Name="Spend"><Table>\n' + "\n".join(rows) + "\n</Table></Worksheet></Workbook>"
+    ).encode("utf-8")
+
+
 def _totals_first_column(t: Table) -> list[list[str]]:
     total = sum((a for a in t.amounts if a is not None), Decimal(0))
     last = ["Total"] + [""] * (len(t.header) - 1)
@@ -353,6 +391,8 @@ VARIANTS: dict[str, Callable[[Table], Variant]] = {
     "amount_minus_pound": lambda t: Variant(
         ".csv", _csv_bytes(t.header, _with_column(t, t.amount_col, [_money(a, "pound") for a in t.amounts]))
     ),
+    "html_table_named_xls": lambda t: Variant(".xls", _html_table(t)),
+    "xml_spreadsheet_named_xls": lambda t: Variant(".xls", _xml_spreadsheet(t)),
     "mixed_line_endings": lambda t: Variant(
         ".csv", _csv_bytes(t.header, t.rows, newline="\r\n").replace(b"\r\n", b"\n", 40)
     ),

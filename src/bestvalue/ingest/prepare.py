@@ -28,6 +28,7 @@ from bestvalue.ingest.layout import (
     find_header,
     sample_records,
 )
+from bestvalue.ingest.markup import MarkupError, is_markup, markup_sheets
 from bestvalue.ingest.periods import MONTH_WORD, Period, month_end, period_code_months, period_from_text
 from bestvalue.ingest.reader import LINE, RawTable, read_csv_table, read_sheet_table, sheet_records
 from bestvalue.ingest.text import NotTextError, decode, unwrap_excel_text
@@ -460,8 +461,11 @@ def _sheet_tables(data: bytes, prepared: PreparedFile) -> tuple[RawTable, Layout
     """The first sheet with a header row, followed by every later sheet with the same header (a
     workbook of one sheet per month); other sheets are counted as skipped. Lines number the rows
     of the sheets read, one after another, each later sheet from below its header."""
+    markup = is_markup(data)
     try:
-        sheets = sheet_records(data)
+        sheets = markup_sheets(data) if markup else sheet_records(data)
+    except MarkupError as exc:
+        raise PrepareError(f"{exc}: not a workbook") from exc
     except Exception as exc:  # calamine raises its own error types for damaged workbooks
         raise PrepareError(f"cannot read the workbook: {exc}") from exc
     found = [(name, rows, hit[0]) for name, rows in sheets if (hit := find_header(rows[:60])) is not None]
@@ -486,7 +490,7 @@ def _sheet_tables(data: bytes, prepared: PreparedFile) -> tuple[RawTable, Layout
     if other:
         prepared.fixed_skips["other_sheet"] = other
     raw.records += other + sum(prepared.fixed_skips.get(k, 0) for k in ("preamble", "header"))
-    prepared.encoding = "xlsx"
+    prepared.encoding = "markup" if markup else "xlsx"
     prepared.notes.append(
         "read sheet " + ", ".join(repr(n) for n in read)
         if len(read) == 1
@@ -497,19 +501,17 @@ def _sheet_tables(data: bytes, prepared: PreparedFile) -> tuple[RawTable, Layout
 
 
 WORKBOOK_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")  # zip (xlsx, xlsm, ods) and OLE2 (xls)
-_HTML = re.compile(rb"^(?:\xef\xbb\xbf)?\s*<(!doctype html|html|table|\?xml)", re.IGNORECASE)
 
 
 def _is_workbook(data: bytes, suffix: str, prepared: PreparedFile) -> bool:
-    """True for a real workbook; a text table published under a spreadsheet name (a tab-separated
-    export saved as ``.xls``) is read as text, with a note. HTML or XML under such a name is refused."""
+    """True for a workbook, or an HTML page or XML Spreadsheet saved under a spreadsheet name (read
+    as sheets, with a note); a text table under such a name (a tab-separated export saved as
+    ``.xls``) is read as text, with a note."""
     if data.startswith(WORKBOOK_MAGIC):
         return True
-    if _HTML.match(data[:512]):
-        raise PrepareError(
-            f"an HTML or XML page saved under a {suffix} name, not a workbook: "
-            "open it in a spreadsheet program and save it as .xlsx or .csv"
-        )
+    if is_markup(data):
+        prepared.notes.append(f"an HTML or XML page saved as {suffix}: its tables read as sheets")
+        return True
     prepared.notes.append(f"not a workbook despite its {suffix} name: read as a text table")
     return False
 

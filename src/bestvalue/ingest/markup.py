@@ -1,0 +1,146 @@
+"""Tables published as markup under a spreadsheet name: HTML tables and SpreadsheetML.
+
+Finance systems often export an HTML page, or Excel 2003's "XML Spreadsheet", and name it
+``.xls``; Excel opens both, so councils publish them. Each table (HTML) or worksheet (XML)
+becomes a sheet of cell text, read like any workbook sheet.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
+
+Sheets = list[tuple[str, list[list[str]]]]
+
+_MARKUP = re.compile(rb"^(?:\xef\xbb\xbf)?\s*<", re.IGNORECASE)
+_SPREADSHEET_NS = "urn:schemas-microsoft-com:office:spreadsheet"
+_BLANKS = re.compile(r"\s+")
+
+
+class MarkupError(ValueError):
+    """Markup that holds no table."""
+
+
+def is_markup(data: bytes) -> bool:
+    """True if the bytes start like an HTML or XML document."""
+    return bool(_MARKUP.match(data[:512]))
+
+
+def _text(data: bytes) -> str:
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return data.decode("latin-1")
+
+
+class _Tables(HTMLParser):
+    """Every ``<table>`` as rows of cell text; ``colspan`` repeated as empty cells."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tables: list[list[list[str]]] = []
+        self._row: list[str] | None = None
+        self._cell: list[str] | None = None
+        self._span = 1
+        self._depth = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "table":
+            self._depth += 1
+            if self._depth == 1:
+                self.tables.append([])
+        elif self._depth != 1:
+            return
+        elif tag == "tr":
+            self._end_row()
+            self._row = []
+        elif tag in ("td", "th"):
+            self._end_cell()
+            if self._row is None:
+                self._row = []
+            self._cell = []
+            span = dict(attrs).get("colspan") or "1"
+            self._span = int(span) if span.isdigit() and 0 < int(span) < 100 else 1
+        elif tag == "br" and self._cell is not None:
+            self._cell.append(" ")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "table":
+            if self._depth == 1:
+                self._end_row()
+            self._depth = max(0, self._depth - 1)
+        elif self._depth != 1:
+            return
+        elif tag in ("td", "th"):
+            self._end_cell()
+        elif tag == "tr":
+            self._end_row()
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None and self._depth == 1:
+            self._cell.append(data)
+
+    def _end_cell(self) -> None:
+        if self._cell is not None and self._row is not None:
+            self._row.append(_BLANKS.sub(" ", "".join(self._cell)).strip())
+            self._row.extend([""] * (self._span - 1))
+        self._cell = None
+        self._span = 1
+
+    def _end_row(self) -> None:
+        self._end_cell()
+        if self._row is not None and self.tables:
+            self.tables[-1].append(self._row)
+        self._row = None
+
+
+def html_sheets(data: bytes) -> Sheets:
+    """Each HTML table with any rows, as a sheet named ``table N``."""
+    parser = _Tables()
+    parser.feed(_text(data))
+    parser.close()
+    return [(f"table {i + 1}", rows) for i, rows in enumerate(parser.tables) if rows]
+
+
+def spreadsheetml_sheets(data: bytes) -> Sheets:
+    """Each worksheet of an Excel 2003 XML Spreadsheet (``ss:Index`` gaps kept as empty cells)."""
+    try:
+        root = ET.fromstring(data)
+    except ET.ParseError as exc:
+        raise MarkupError(f"not well-formed XML: {exc}") from exc
+    ns = {"ss": _SPREADSHEET_NS}
+    index = f"{{{_SPREADSHEET_NS}}}Index"
+    sheets: Sheets = []
+    for sheet in root.iterfind("ss:Worksheet", ns):
+        name = sheet.get(f"{{{_SPREADSHEET_NS}}}Name") or f"sheet {len(sheets) + 1}"
+        rows: list[list[str]] = []
+        for row in sheet.iterfind("ss:Table/ss:Row", ns):
+            at = row.get(index)
+            if at and at.isdigit():
+                rows.extend([] for _ in range(int(at) - 1 - len(rows)))
+            cells: list[str] = []
+            for cell in row.iterfind("ss:Cell", ns):
+                at = cell.get(index)
+                if at and at.isdigit():
+                    cells.extend([""] * (int(at) - 1 - len(cells)))
+                value = cell.find("ss:Data", ns)
+                text = "".join(value.itertext()) if value is not None else ""
+                cells.append(text[:-13] if text.endswith("T00:00:00.000") else text)
+            rows.append(cells)
+        sheets.append((name, rows))
+    return sheets
+
+
+def markup_sheets(data: bytes) -> Sheets:
+    """The tables of an HTML page or an XML Spreadsheet; raises :class:`MarkupError` if none."""
+    head = data[:2048].lower()
+    if _SPREADSHEET_NS.encode() in head or (b"<?xml" in head and b"<html" not in head):
+        sheets = spreadsheetml_sheets(data)
+    else:
+        sheets = html_sheets(data)
+    if not any(rows for _, rows in sheets):
+        raise MarkupError("an HTML or XML page with no table in it")
+    return sheets
