@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -39,6 +40,8 @@ SOURCES = [  # (file under spend/, the council a user would name)
     ("trafford_pcard/government_procurement_card_transactions_2024-25.csv", "Trafford"),
     ("odileeds/manchester/clean/2021-04.csv", "Manchester"),
 ]
+CREDITS = 10  # rows with a negative amount added from the rest of the file
+_CREDIT = re.compile(r"^-£?\d[\d,]*\.\d\d$")
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 
 
@@ -71,7 +74,10 @@ def _text_table(data: bytes) -> tuple[list[str], list[list[str]]]:
     except UnicodeDecodeError:
         text = data.decode("cp1252")
     records = list(csv.reader(io.StringIO(text, newline="")))
-    return records[0], [r for r in records[1 : ROWS + 1] if any(c.strip() for c in r)]
+    rows = [r for r in records[1 : ROWS + 1] if any(c.strip() for c in r)]
+    # Some credits from further down, so that every file tries the ways credits are written.
+    credits = [r for r in records[ROWS + 1 :] if any(_CREDIT.match(c) for c in r)]
+    return records[0], rows + credits[:CREDITS]
 
 
 def _csv_bytes(
