@@ -13,7 +13,7 @@ from openpyxl import Workbook
 from bestvalue.engine import Warehouse
 from bestvalue.ingest.layout import header_of, map_fields
 from bestvalue.ingest.loader import ingest_paths
-from bestvalue.ingest.markup import html_sheets, spreadsheetml_sheets
+from bestvalue.ingest.markup import MarkupError, html_sheets, spreadsheetml_sheets
 from bestvalue.ingest.prepare import Options
 from bestvalue.ingest.text import unwrap_excel_text
 from bestvalue.reference.councils import resolve_council
@@ -182,6 +182,17 @@ def test_xml_spreadsheet_index_gaps() -> None:
         b"</Data></Cell></Row></Table></Worksheet></Workbook>"
     )
     assert spreadsheetml_sheets(xml) == [("Apr", [["Date", "", "Amount"], [], ["2021-04-01"]])]
+
+
+def test_xml_spreadsheet_index_beyond_excel_limits_is_refused() -> None:
+    xml = (
+        b'<?xml version="1.0"?><Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet" '
+        b'xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet"><Worksheet ss:Name="Apr"><Table>'
+        b'<Row ss:Index="999999999"><Cell><Data ss:Type="String">x</Data></Cell></Row></Table></Worksheet>'
+        b"</Workbook>"
+    )
+    with pytest.raises(MarkupError, match="beyond a worksheet"):
+        spreadsheetml_sheets(xml)
 
 
 def test_text_table_saved_as_xls_is_read_as_text(warehouse: Warehouse, tmp_path: Path) -> None:

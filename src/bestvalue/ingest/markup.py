@@ -16,6 +16,7 @@ Sheets = list[tuple[str, list[list[str]]]]
 _MARKUP = re.compile(rb"^(?:\xef\xbb\xbf)?\s*<", re.IGNORECASE)
 _SPREADSHEET_NS = "urn:schemas-microsoft-com:office:spreadsheet"
 _BLANKS = re.compile(r"\s+")
+MAX_ROWS, MAX_COLUMNS = 1_048_576, 16_384  # Excel's own limits: an ss:Index beyond them is damage
 
 
 class MarkupError(ValueError):
@@ -120,11 +121,15 @@ def spreadsheetml_sheets(data: bytes) -> Sheets:
         for row in sheet.iterfind("ss:Table/ss:Row", ns):
             at = row.get(index)
             if at and at.isdigit():
+                if int(at) > MAX_ROWS:
+                    raise MarkupError(f"row index {at} beyond a worksheet's {MAX_ROWS:,} rows")
                 rows.extend([] for _ in range(int(at) - 1 - len(rows)))
             cells: list[str] = []
             for cell in row.iterfind("ss:Cell", ns):
                 at = cell.get(index)
                 if at and at.isdigit():
+                    if int(at) > MAX_COLUMNS:
+                        raise MarkupError(f"column index {at} beyond a worksheet's {MAX_COLUMNS:,} columns")
                     cells.extend([""] * (int(at) - 1 - len(cells)))
                 value = cell.find("ss:Data", ns)
                 text = "".join(value.itertext()) if value is not None else ""
