@@ -64,6 +64,22 @@ def test_every_sheet_with_the_same_header_is_read(warehouse: Warehouse, tmp_path
     assert len(set(lines)) == 4  # one line number per record across the sheets
 
 
+def test_the_payments_sheet_is_read_whatever_comes_before_it(warehouse: Warehouse, tmp_path: Path) -> None:
+    payments = [[f"{d:02d}/04/2021", f"SUPPLIER {d} LTD", d * 10] for d in range(1, 11)]
+    data = _xlsx(
+        [
+            ("Summary", [["Supplier", "Total"], ["SUPPLIER 1 LTD", 10], ["SUPPLIER 2 LTD", 20]]),
+            # more rows than the payments, but no amount: a supplier list, not payments
+            ("Suppliers", [["Supplier Name", "Supplier ID"], *[[f"SUPPLIER {i} LTD", i] for i in range(40)]]),
+            ("Data", [HEADER, *payments]),
+        ]
+    )
+    result = _load(warehouse, tmp_path, "2021-04.xlsx", data)
+    assert (result.loaded, result.amount_loaded) == (10, Decimal("550.00"))
+    assert result.skipped_kinds == {"other_sheet": 44, "header": 1}
+    assert "read sheet 'Data'" in result.notes
+
+
 @pytest.mark.parametrize(
     ("label_column", "label"),
     [(0, "Total"), (0, "GRAND TOTAL"), (0, "Sub-total"), (1, "Totals")],

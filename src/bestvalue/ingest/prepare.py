@@ -458,9 +458,11 @@ def _header_key(cells: list[str]) -> list[str]:
 
 
 def _sheet_tables(data: bytes, prepared: PreparedFile) -> tuple[RawTable, Layout]:
-    """The first sheet with a header row, followed by every later sheet with the same header (a
-    workbook of one sheet per month); other sheets are counted as skipped. Lines number the rows
-    of the sheets read, one after another, each later sheet from below its header."""
+    """The sheets of a workbook that hold its payments: among the sheets with a header row, those
+    sharing one header (a workbook of one sheet per month), the group with the most rows whose
+    columns include an amount (a payments sheet rather than a summary or a supplier list before it);
+    other sheets are counted as skipped. Lines number the rows of the sheets read, one after
+    another, each later sheet from below its header."""
     markup = is_markup(data)
     try:
         sheets = markup_sheets(data) if markup else sheet_records(data)
@@ -471,14 +473,27 @@ def _sheet_tables(data: bytes, prepared: PreparedFile) -> tuple[RawTable, Layout
     found = [(name, rows, hit[0]) for name, rows in sheets if (hit := find_header(rows[:60])) is not None]
     if not found:
         raise PrepareError("no sheet in the workbook has a header row naming an amount, a date or a supplier")
-    name, rows, _ = found[0]
-    layout = detect_layout(rows[:400], ",")
+    groups: dict[tuple[str, ...], list[int]] = {}
+    for i, (_, rows, at) in enumerate(found):
+        groups.setdefault(tuple(_header_key(rows[at])), []).append(i)
+    ranked = sorted(groups.values(), key=lambda g: (-sum(len(found[i][1]) - found[i][2] for i in g), g[0]))
+    first_error: LayoutError | None = None
+    for group in ranked:
+        name, rows, _ = found[group[0]]
+        try:
+            layout = detect_layout(rows[:400], ",")
+            break
+        except LayoutError as exc:
+            first_error = first_error or exc
+    else:
+        assert first_error is not None
+        raise first_error
     read = [name]
     combined = list(rows)
     if layout.header_row_index is not None:
         key = _header_key(rows[layout.header_row_index])
         header_rows = layout.header_records - layout.header_row_index
-        for sheet, sheet_rows, at in found[1:]:
+        for sheet, sheet_rows, at in (found[i] for i in group[1:]):
             if _header_key(sheet_rows[at]) != key:
                 continue
             read.append(sheet)
