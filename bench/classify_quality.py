@@ -175,7 +175,7 @@ def frozen_truth_tables() -> Iterator[None]:
 
 def _level1_and_it(frame: pl.DataFrame, code: str, level1: str, it: str) -> pl.DataFrame:
     tax = taxonomy()
-    heads = {c.code: c.level1_code for c in tax.codes.values()}
+    heads = tax.level1_of
     ict = [c.code for c in tax.codes.values() if c.is_ict]
     return frame.with_columns(
         pl.when(pl.col(code) == NONPROC)

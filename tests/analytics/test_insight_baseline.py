@@ -7,6 +7,7 @@ from analytics_hand import DARLINGTON, Hand
 
 from bestvalue import analytics
 from bestvalue.analytics.models import SpendFilter
+from bestvalue.analytics.settings import load_settings
 from bestvalue.reference.councils import council_by_code
 
 
@@ -141,3 +142,15 @@ def test_uncertain_it_calls_lower_the_range(hand: Hand) -> None:
     b = analytics.baseline(hand.wh, DARLINGTON, 2021)
     assert b.it_spend == 2500 and b.it_uncertain == 600
     assert (b.it_range_low, b.it_range_high) == (1900, 2750)
+
+
+def test_uncertain_threshold_comes_from_the_settings(hand: Hand) -> None:
+    hand.pay(DARLINGTON, "2021-06-01", 600, "S2", code="software", method="text_model", confidence=0.45)
+    hand.pay(DARLINGTON, "2021-07-01", 900, "S3", code="software", method="text_model", confidence=0.8)
+    shipped = load_settings()
+    stricter = shipped.model_copy(
+        update={"baseline": shipped.baseline.model_copy(update={"uncertain_below": 0.85})}
+    )
+    b = analytics.baseline(hand.wh, DARLINGTON, 2021, settings=stricter)
+    assert (b.it_uncertain, b.it_uncertain_below, b.it_range_low) == (1500, 0.85, 0)
+    assert analytics.baseline(hand.wh, DARLINGTON, 2021).it_uncertain_below == 0.5

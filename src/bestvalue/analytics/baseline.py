@@ -130,6 +130,7 @@ def baseline(
         it_share=pct(it, total),
         it_per_head=per_head(it, info.population),
         it_uncertain=uncertain,
+        it_uncertain_below=cfg.baseline.uncertain_below,
         it_range_low=low,
         it_range_high=high,
         it_share_low=pct(low, total),

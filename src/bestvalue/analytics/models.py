@@ -166,8 +166,10 @@ class Baseline(Insight):
     it_per_head: float | None
     it_uncertain: float = Field(
         default=0.0,
-        description="IT spend the text model called IT with less than the settings' probability "
-        "(baseline.uncertain_below, 50%)",
+        description="IT spend the text model called IT with less than it_uncertain_below probability",
+    )
+    it_uncertain_below: float = Field(
+        default=0.5, description="the probability below which a text-model IT call is uncertain (settings)"
     )
     it_range_low: float = Field(
         description="IT spend without the uncertain IT calls, if no unclassified spend is IT"

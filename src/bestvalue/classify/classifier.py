@@ -120,7 +120,7 @@ def context_counts(
     ``decided`` holds ``k, code`` of the combinations the stronger methods decided; the result has
     one row per row of ``frame`` and one column per class of ``classes``.
     """
-    heads = {c.code: c.level1_code for c in taxonomy().codes.values()} | {NONPROC: NONPROC}
+    heads = taxonomy().level1_with_nonproc
     ctx_of = combos.select("k", "council_code", area=area_expr(), n="n")
     counts = (
         decided.select("k", "code")
@@ -341,7 +341,7 @@ def _has_text(frame: pl.DataFrame) -> pl.Expr:
 def _finish(decided: pl.DataFrame, method: str) -> pl.DataFrame:
     """Derive level 1, is_it and payment kind from a decided ``code``."""
     tax = taxonomy()
-    heads = {c.code: c.level1_code for c in tax.codes.values()}
+    heads = tax.level1_of
     ict = [c.code for c in tax.codes.values() if c.is_ict]
     code = pl.col("code")
     is_proclass = code.is_in(list(heads))

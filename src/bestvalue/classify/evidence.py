@@ -18,7 +18,7 @@ from bestvalue.classify.mapping import (
     map_wordings,
     rules_by_id,
 )
-from bestvalue.classify.taxonomy import NONPROC, taxonomy
+from bestvalue.classify.taxonomy import taxonomy
 from bestvalue.classify.text import normalise, normalise_expr
 
 DECISIVE_MIN = 0.7  # a wording decides a row only at or above this confidence
@@ -249,8 +249,7 @@ def reconciled(pub: pl.DataFrame, words: pl.DataFrame) -> pl.DataFrame:
     ``words`` is :func:`council_wordings` of (at least) the published combinations; free-text
     descriptions never reach ``RECONCILE_MIN`` (x0.8), so they need not be read.
     """
-    tax = taxonomy()
-    heads = {c.code: c.level1_code for c in tax.codes.values()} | {NONPROC: NONPROC}
+    heads = taxonomy().level1_with_nonproc
     sure = words.filter((pl.col("confidence") >= RECONCILE_MIN) & pl.col("code").is_in(list(heads))).select(
         "k", w_code="code", w_source="source"
     )

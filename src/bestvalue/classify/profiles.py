@@ -68,7 +68,7 @@ def build_profiles(combos: pl.DataFrame, strong: pl.DataFrame, keys: pl.DataFram
 
     ``keys`` is :func:`supplier_keys` of ``combos``."""
     tax = taxonomy()
-    heads = {c.code: c.level1_code for c in tax.codes.values()}
+    heads = tax.level1_of
     ict = {c.code for c in tax.codes.values() if c.is_ict}
     ev = (
         combos.select("k", "council_code", "n", "gross")

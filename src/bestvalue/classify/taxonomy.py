@@ -87,6 +87,9 @@ class Taxonomy:
                 r["code"], r["level1"], r["level2"], r["level3"], r["clarification_info"], head, l2
             )
         self.heads = heads  # level-1 name -> head code
+        # code -> its level-1 head code; NONPROC (not a purchase) is its own head
+        self.level1_of: dict[str, str] = {c.code: c.level1_code for c in self.codes.values()}
+        self.level1_with_nonproc: dict[str, str] = self.level1_of | {NONPROC: NONPROC}
 
     def __contains__(self, code: object) -> bool:
         return code in self.codes

@@ -33,12 +33,11 @@ from bestvalue.classify.evidence import council_wordings, published, reconciled,
 from bestvalue.classify.mapping import GENERIC, NOTIT
 from bestvalue.classify.model import TextModel, fit
 from bestvalue.classify.step import load_combinations
-from bestvalue.classify.taxonomy import NONPROC, cpv_to_proclass, taxonomy
+from bestvalue.classify.taxonomy import ICT_LEVEL1, NONPROC, cpv_to_proclass, taxonomy
 from bestvalue.engine import Warehouse
 
 CONTRACT_WEIGHT = 3.0
 ORDER_COLUMNS = ("origin", "council_code", "k", "stripped", "source", "supplier_name", "description", "label")
-ICT_HEAD = "270000"
 IT_FOLDS = 4  # council groups for choosing the ICT threshold
 THRESHOLD_GRID = tuple(round(0.1 + 0.05 * i, 2) for i in range(11))  # 0.10 ... 0.60
 
@@ -193,20 +192,21 @@ def choose_it_threshold(frame: pl.DataFrame, folds: int = IT_FOLDS) -> float | N
     if len(councils) < 2:
         return None
     k = min(folds, len(councils))
+    ict_head = taxonomy().heads[ICT_LEVEL1]
     scored = []
     for g in range(k):
         held = councils[g::k]
         model = _fit(frame.filter(~pl.col("council_code").is_in(held)).drop("row").with_row_index("row"), {})
         val = frame.filter(pl.col("council_code").is_in(held) & pl.col("in_use").fill_null(True))
-        if val.height == 0 or ICT_HEAD not in model.classes:
+        if val.height == 0 or ict_head not in model.classes:
             continue
         p1, _ = model.predict(with_weak_wording(val), "row")
         p1 = in_context(p1, _loo_context(frame, val, model.classes), model)
         scored.append(
             pl.DataFrame(
                 {
-                    "p": p1[:, model.classes.index(ICT_HEAD)],
-                    "ict": (val["label"] == ICT_HEAD).to_numpy(),
+                    "p": p1[:, model.classes.index(ict_head)],
+                    "ict": (val["label"] == ict_head).to_numpy(),
                     "gross": val["gross"].fill_null(0).to_numpy(),
                 }
             )

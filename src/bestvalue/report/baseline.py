@@ -94,8 +94,8 @@ def baseline_section(b: Builder, base: Baseline, summary: CouncilSummary, peers:
         base.it_range_low,
         "£",
         "it_range_low",
-        "The lower end of the range: IT spend less the spend the text model called IT with under 50% "
-        "probability (it_uncertain).",
+        "The lower end of the range: IT spend less the spend the text model called IT with under "
+        f"{base.it_uncertain_below:.0%} probability (it_uncertain).",
     )
     add(
         "baseline.it_uncertain",
@@ -103,8 +103,8 @@ def baseline_section(b: Builder, base: Baseline, summary: CouncilSummary, peers:
         base.it_uncertain,
         "£",
         "it_uncertain",
-        "IT spend decided by the text model with under 50% probability of being IT "
-        "(classification method text_model, confidence < 0.5).",
+        f"IT spend decided by the text model with under {base.it_uncertain_below:.0%} probability of "
+        f"being IT (classification method text_model, confidence < {base.it_uncertain_below:g}).",
     )
     add(
         "baseline.it_range_high",
@@ -446,9 +446,9 @@ def baseline_section(b: Builder, base: Baseline, summary: CouncilSummary, peers:
         )
     lines.append(
         f"{money(cov.unclassified_amount)} of the year's spend is unclassified and "
-        f"{money(base.it_uncertain)} is IT only on the text model's uncertain call (under 50% "
-        f"probability), so IT spend lies between {money(base.it_range_low)} and "
-        f"{money(base.it_range_high)} whatever that spend turns out to be."
+        f"{money(base.it_uncertain)} is IT only on the text model's uncertain call (under "
+        f"{base.it_uncertain_below:.0%} probability), so IT spend lies between "
+        f"{money(base.it_range_low)} and {money(base.it_range_high)} whatever that spend turns out to be."
     )
     return Section(
         number=1,

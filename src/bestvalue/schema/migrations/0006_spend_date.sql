@@ -17,11 +17,10 @@ SELECT
     s.source_id,
     s.source_line,
     s.council_code,
-    (CASE WHEN s.date_basis = 'outside_period' THEN s.period_start ELSE coalesce(s.payment_date, s.period_start) END) AS spend_date,
-    CAST(year((CASE WHEN s.date_basis = 'outside_period' THEN s.period_start ELSE coalesce(s.payment_date, s.period_start) END))
-         - CASE WHEN month((CASE WHEN s.date_basis = 'outside_period' THEN s.period_start ELSE coalesce(s.payment_date, s.period_start) END)) < 4 THEN 1 ELSE 0 END AS INTEGER)
+    s.spend_date,
+    CAST(year(s.spend_date) - CASE WHEN month(s.spend_date) < 4 THEN 1 ELSE 0 END AS INTEGER)
         AS financial_year,
-    CAST((month((CASE WHEN s.date_basis = 'outside_period' THEN s.period_start ELSE coalesce(s.payment_date, s.period_start) END)) + 8) % 12 // 3 + 1 AS INTEGER) AS fy_quarter,
+    CAST((month(s.spend_date) + 8) % 12 // 3 + 1 AS INTEGER) AS fy_quarter,
     s.date_basis,
     s.amount,
     s.supplier_name AS published_supplier,
@@ -65,7 +64,12 @@ SELECT
             THEN coalesce(ict.category_code, '270000')
     END AS ict_category,
     ss.spend_id IS NOT NULL AS supplier_resolved
-FROM spend s
+FROM (
+    SELECT *,
+        CASE WHEN date_basis = 'outside_period' THEN period_start ELSE coalesce(payment_date, period_start) END
+            AS spend_date
+    FROM spend
+) s
 LEFT JOIN spend_suppliers ss ON ss.spend_id = s.spend_id
 LEFT JOIN suppliers sup ON sup.supplier_id = ss.supplier_id
 LEFT JOIN spend_classification c ON c.spend_id = s.spend_id
