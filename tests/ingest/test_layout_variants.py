@@ -296,6 +296,109 @@ def _two_row_header(t: Table) -> Variant:
     return Variant(".csv", _csv_bytes(top, [sub, *t.rows]))
 
 
+def _amounts(t: Table, write: Callable[[Decimal], str]) -> Variant:
+    return Variant(
+        ".csv",
+        _csv_bytes(
+            t.header, _with_column(t, t.amount_col, ["" if a is None else write(a) for a in t.amounts])
+        ),
+    )
+
+
+def _renamed_amount(t: Table, name: str) -> Variant:
+    header = list(t.header)
+    header[t.amount_col] = name
+    return Variant(".csv", _csv_bytes(header, t.rows))
+
+
+def _debit_credit(t: Table, debit: str, credit: str) -> Variant:
+    """The amount as two columns: payments under ``debit``, credits (as positive numbers) under
+    ``credit``, the other cell empty."""
+    header = [*t.header[: t.amount_col], debit, credit, *t.header[t.amount_col + 1 :]]
+    rows = []
+    for r, a in zip(_with_column(t, t.amount_col, [""] * len(t.rows)), t.amounts, strict=True):
+        pair = ["", ""] if a is None else [f"{a:.2f}", ""] if a >= 0 else ["", f"{-a:.2f}"]
+        rows.append([*r[: t.amount_col], *pair, *r[t.amount_col + 1 :]])
+    return Variant(".csv", _csv_bytes(header, rows))
+
+
+def _with_gross(t: Table) -> Variant:
+    """``Amount (ex VAT)`` beside a ``Total (inc VAT)`` column published before it."""
+    header = [*t.header[: t.amount_col], "Total (inc VAT)", "Amount (ex VAT)", *t.header[t.amount_col + 1 :]]
+    rows = []
+    for r, a in zip(t.rows, t.amounts, strict=True):
+        r = r + [""] * (len(t.header) - len(r))
+        gross = "" if a is None else f"{a * Decimal('1.2'):.2f}"
+        rows.append([*r[: t.amount_col], gross, *r[t.amount_col :]])
+    return Variant(".csv", _csv_bytes(header, rows))
+
+
+def _month_first(t: Table) -> Variant:
+    return _dates(t, lambda d: d.strftime("%m/%d/%Y"))
+
+
+def _sheets_headers_differ(t: Table) -> bytes:
+    """One sheet per month whose headers drift: the second month adds a column, the third renames
+    the supplier column and moves the amount to the end."""
+    wb = Workbook()
+    first = wb.active
+    assert first is not None
+    wb.remove(first)
+    size = -(-len(t.rows) // 3)
+    parts = [t.rows[k * size : (k + 1) * size] for k in range(3)]
+    ws = wb.create_sheet("Apr")
+    ws.append(t.header)
+    for row in parts[0]:
+        ws.append(row)
+    ws = wb.create_sheet("May")
+    ws.append([*t.header, "Comments"])
+    for i, row in enumerate(parts[1]):
+        ws.append([*row, *[""] * (len(t.header) - len(row)), f"note {i}"])
+    order = [i for i in range(len(t.header)) if i != t.amount_col] + [t.amount_col]
+    header = list(t.header)
+    header[t.supplier_col] = "Supplier" if normalise(t.header[t.supplier_col]) != "supplier" else "Payee"
+    ws = wb.create_sheet("Jun")
+    ws.append([header[i] for i in order])
+    for row in parts[2]:
+        row = row + [""] * (len(t.header) - len(row))
+        ws.append([row[i] for i in order])
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _html_rowspan(t: Table) -> bytes:
+    """An HTML table whose supplier cell is merged (``rowspan``) over consecutive rows of the same
+    supplier, and whose header has a ``colspan`` title row above it."""
+    head = "".join(f"<th>{escape(h)}</th>" for h in t.header)
+    body = []
+    i = 0
+    while i < len(t.rows):
+        n = 1
+        name = t.rows[i][t.supplier_col] if t.supplier_col < len(t.rows[i]) else ""
+        while i + n < len(t.rows) and t.rows[i + n][t.supplier_col : t.supplier_col + 1] == [name]:
+            n += 1
+        for k in range(n):
+            cells = []
+            for j, c in enumerate(t.rows[i + k]):
+                if j == t.supplier_col:
+                    if k == 0:
+                        cells.append(f'<td rowspan="{n}">{escape(c)}</td>')
+                    continue
+                cells.append(f"<td>{escape(c)}</td>")
+            body.append("<tr>" + "".join(cells) + "</tr>")
+        i += n
+    page = (
+        f'<html><body><table>\n<tr><th colspan="{len(t.header)}">Payments over £500</th></tr>\n'
+        f"<tr>{head}</tr>\n" + "\n".join(body) + "</table></body></html>"
+    )
+    return page.encode("utf-8")
+
+
+def normalise(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
 VARIANTS: dict[str, Callable[[Table], Variant]] = {
     "xlsx_titles_spacer_totals_notes": lambda t: Variant(".xlsx", _workbook(t, typed=False)),
     "xlsx_typed_cells": lambda t: Variant(".xlsx", _workbook(t, typed=True)),
@@ -402,6 +505,34 @@ VARIANTS: dict[str, Callable[[Table], Variant]] = {
     "mixed_line_endings": lambda t: Variant(
         ".csv", _csv_bytes(t.header, t.rows, newline="\r\n").replace(b"\r\n", b"\n", 40)
     ),
+    "amount_gbp_prefix": lambda t: _amounts(t, lambda a: f"GBP {a:,.2f}"),
+    "amount_pound_then_minus": lambda t: _amounts(t, lambda a: f"£{a:,.2f}"),
+    "amount_nbsp_thousands": lambda t: _amounts(t, lambda a: f"{a:,.2f}".replace(",", "\xa0")),
+    "amount_thin_space_thousands": lambda t: _amounts(
+        t, lambda a: f"{a:,.2f}".replace(",", "\u2009" if a > 0 else "\u202f")
+    ),
+    "amount_header_pound_sign": lambda t: _renamed_amount(t, "£"),
+    "amount_header_value_pound": lambda t: _renamed_amount(t, "Value (£)"),
+    "amount_header_amount_pound": lambda t: _renamed_amount(t, "Amount £"),
+    "amount_header_total_inc_vat": lambda t: _renamed_amount(t, "Total (inc VAT)"),
+    "amount_ex_vat_beside_inc_vat": _with_gross,
+    "debit_credit_columns": lambda t: _debit_credit(t, "Debit", "Credit"),
+    "expenditure_income_columns": lambda t: _debit_credit(t, "Expenditure", "Income"),
+    "payments_refunds_columns": lambda t: _debit_credit(t, "Payments", "Refunds"),
+    "date_d_mon_yyyy_no_zero": lambda t: _dates(t, lambda d: f"{d.day}-{d:%b-%Y}"),
+    "date_dmy_dashes_short_year": lambda t: _dates(t, lambda d: d.strftime("%d-%m-%y")),
+    "date_month_first": _month_first,
+    "xlsx_sheet_headers_differ": lambda t: Variant(".xlsx", _sheets_headers_differ(t)),
+    "html_rowspan_colspan": lambda t: Variant(".xls", _html_rowspan(t)),
+}
+
+
+# Variants a file cannot always tell apart from another reading, and when: month-first dates with
+# no day above 12 anywhere (read day-first, as the rules say); an amount renamed "Total (inc VAT)"
+# in a file that also publishes a gross column (both are gross: the first is read).
+UNPROVABLE: dict[str, Callable[[Table], bool]] = {
+    "date_month_first": lambda t: not any(d and d.day > 12 for d in t.dates),
+    "amount_header_total_inc_vat": lambda t: any(normalise(h) in ("gross", "gross amount") for h in t.header),
 }
 
 
@@ -448,6 +579,7 @@ def _table(spend: Path, rel: str, council: str) -> Table:
 class Loaded:
     result: FileResult
     rows: list[Row]
+    table: Table
 
 
 @pytest.fixture(scope="module")
@@ -473,7 +605,7 @@ def loaded(
         for variant, path in paths:
             [result] = ingest_paths(wh, [path], options).files
             rows = _rows(wh, result.source_id) if result.source_id is not None else []
-            out[(rel, variant)] = Loaded(result, rows)
+            out[(rel, variant)] = Loaded(result, rows, table)
     yield out
     wh.close()
 
@@ -485,6 +617,8 @@ def test_variant_loads_the_same_rows_as_the_original(
 ) -> None:
     original = loaded[(rel, "original")]
     got = loaded[(rel, variant)]
+    if variant in UNPROVABLE and UNPROVABLE[variant](original.table):
+        pytest.skip(f"{rel}: the file cannot show this variant apart from another reading")
     assert original.result.status == "loaded", original.result.error
     # "unchanged": the variant's bytes equal an earlier file's (nothing in this file to rewrite).
     assert got.result.status in ("loaded", "unchanged"), f"{variant}: {got.result.error}"

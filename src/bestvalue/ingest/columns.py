@@ -12,6 +12,8 @@ from rapidfuzz import fuzz, process
 
 # Fields whose raw text is parsed into typed warehouse columns.
 TYPED_FIELDS = ("payment_date", "effective_date", "period", "amount", "irrecoverable_vat", "purchase_card")
+# Amounts published as two columns: the amount is debit minus credit, row by row (``layout.py``).
+PAIR_FIELDS = ("debit", "credit")
 # Fields used to identify the council (stored as the resolved code, raw text kept in ``extra``).
 COUNCIL_FIELDS = ("council_name", "council_code")
 # Free-text fields stored as published (trimmed).
@@ -35,10 +37,13 @@ TEXT_FIELDS = (
     "invoice_number",
     "merchant_category",
 )
-ALL_FIELDS = COUNCIL_FIELDS + TYPED_FIELDS + TEXT_FIELDS
+ALL_FIELDS = COUNCIL_FIELDS + TYPED_FIELDS + PAIR_FIELDS + TEXT_FIELDS
 
 _T_MARKER = re.compile(r"\(\s*t\s*\)", re.IGNORECASE)
 _CURRENCY = re.compile(r"\(\s*(£|gbp|\u00a3)\s*\)|£|\bgbp\b", re.IGNORECASE)
+# A header that is only a currency (``£``, ``(£)``, ``GBP``, ``£s``) heads the amount.
+_CURRENCY_ONLY = re.compile(r"\(?\s*(£|gbp)\s*(s|'s)?\s*\)?", re.IGNORECASE)
+CURRENCY_ONLY_PRIORITY = 2
 # A date format written into a header: "Payment Date (DD/MM/YYYY)", "Date dd-mm-yy".
 _DATE_FORMAT = re.compile(r"\b(?:dd|mm|mmm|yy|yyyy)(?:\s+(?:dd|mm|mmm|yy|yyyy)){1,2}\b")
 FUZZY_MIN_SCORE = 88
@@ -85,6 +90,8 @@ def header_candidates(header: str, fuzzy: bool = True) -> tuple[Alias, ...]:
         return ()
     key = normalise_header(header)
     if not key:
+        if _CURRENCY_ONLY.fullmatch(header.replace("\ufeff", "").strip()):
+            return (Alias("amount", "£", CURRENCY_ONLY_PRIORITY),)
         return ()
     table = header_aliases()
     if key in table:

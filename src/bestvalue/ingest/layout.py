@@ -119,7 +119,7 @@ def _fits(field_name: str, values: list[str]) -> bool:
     """Whether sampled values can plausibly hold the field (empty columns fit anything)."""
     if not values:
         return True
-    if field_name in ("amount", "irrecoverable_vat"):
+    if field_name in ("amount", "irrecoverable_vat", "debit", "credit"):
         return _share(values, is_amount) >= TYPED_SHARE
     if field_name in ("payment_date", "effective_date"):
         return _share(values, _is_date) >= TYPED_SHARE
@@ -192,9 +192,53 @@ def map_fields(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> tuple[d
                     fields["supplier_name"] = col
                     notes.append(f"column {h!r} holds the names; the first holds supplier numbers")
                     break
+    _pair_amounts(headers, fields, priorities, notes)
     weak = {f for f, p in priorities.items() if p >= WEAK_ALIAS_PRIORITY}
     _fields_by_words(headers, values, fields, set(fields.values()), notes, weak)
     return fields, notes
+
+
+def _pair_amounts(
+    headers: Sequence[str], fields: dict[str, int], priorities: dict[str, int], notes: list[str]
+) -> None:
+    """Amounts published as two columns (``Debit``/``Credit``, ``Expenditure``/``Income``,
+    ``Payments``/``Refunds``): the amount is the debit column and ``credit`` the column subtracted
+    from it, row by row. A proper amount column (``Net Amount``) wins over the pair, which then stays
+    in ``extra``; a debit column alone is the amount."""
+    debit, credit = fields.pop("debit", None), fields.pop("credit", None)
+    amount = fields.get("amount")
+    if credit is None:
+        if debit is not None and amount is None:
+            fields["amount"] = debit
+            notes.append(f"column {headers[debit]!r} read as the amount")
+        return
+    if (
+        debit is None
+        and amount is not None
+        and any(a.field == "debit" for a in header_candidates(headers[amount]))
+    ):
+        debit = amount
+    if debit is None:
+        return
+    if amount is not None and amount != debit:
+        if priorities.get("amount", 0) < WEAK_ALIAS_PRIORITY:
+            return
+        notes.append(f"column {headers[amount]!r} kept as extra: the amount is published as debit and credit")
+    fields["amount"], fields["credit"] = debit, credit
+    notes.append(f"amount read as {headers[debit]!r} minus {headers[credit]!r}, row by row")
+
+
+# "inc VAT" / "ex VAT" qualify an amount header rather than name a VAT column: read as gross / net.
+_VAT_QUALIFIER = re.compile(
+    r"\b(?:(inc|incl|including|inclusive of|with|plus)"
+    r"|(ex|exc|excl|excluding|exclusive of|net of|less|without)) vat\b"
+)
+
+
+def _header_words(header: str) -> set[str]:
+    """The words of a normalised header, ``inc VAT`` read as ``gross`` and ``ex VAT`` as ``net``."""
+    text = _VAT_QUALIFIER.sub(lambda m: " gross " if m.group(1) else " net ", normalise_header(header))
+    return set(text.split())
 
 
 # Fields a file cannot do without, read from the words of a header no alias names: (words of which
@@ -252,7 +296,7 @@ def _fields_by_words(
             continue
         found = []
         for col, h in enumerate(headers):
-            words = set(normalise_header(h).split())
+            words = _header_words(h)
             if col in used or not words & wanted or words & refused or not values[col]:
                 continue
             names = name != "supplier_name" or _share(values[col], _looks_like_name) >= 0.6
@@ -312,7 +356,7 @@ def _header_strength(cells: list[str]) -> int:
     for cell in cells:
         if len(cell) > 80 or header_candidates(cell):
             continue
-        words = set(normalise_header(cell).split())
+        words = _header_words(cell)
         by_words |= {
             f for f, (wanted, refused, _) in _FIELD_WORDS.items() if words & wanted and not words & refused
         }
@@ -475,7 +519,52 @@ def header_of(records: list[list[str]]) -> list[str] | None:
     return header
 
 
-_CHECKED_FIELDS = ("amount", "payment_date", "supplier_name", "period", "effective_date")
+# The fields that say what a table of payments is: another sheet is read with the main one only
+# when its columns map to the same of these.
+KEY_FIELDS = ("amount", "credit", "payment_date", "period", "supplier_name")
+
+
+def conform_sheet(main: Layout, rows: list[list[str]]) -> tuple[Layout, list[list[str]]] | str:
+    """Another sheet of a workbook whose header differs from the main one's (a month that adds a
+    column or renames one): its layout and its data rows rearranged into the main layout's columns
+    (a column the main layout lacks is added to it, kept in ``extra``); or why it cannot be read
+    with the main sheet."""
+    try:
+        layout = detect_layout(rows[: HEADER_SEARCH_ROWS + SAMPLE_ROWS * 2], ",")
+    except LayoutError as exc:
+        return str(exc)
+    if layout.header_row_index is None:
+        return "no header row"
+    want = [f for f in KEY_FIELDS if f in main.fields]
+    have = [f for f in KEY_FIELDS if f in layout.fields]
+    if want != have:
+        return f"its columns hold {', '.join(have) or 'none of the key fields'}, not {', '.join(want)}"
+    main_fields = {col: f for f, col in main.fields.items()}
+    by_name = {normalise_header(h): i for i, h in enumerate(main.headers) if i not in main_fields}
+    place: dict[int, int] = {}
+    taken: set[int] = set()
+    for col, header in enumerate(layout.headers):
+        target = next(
+            (main.fields[f] for f, c in layout.fields.items() if c == col and f in main.fields), None
+        )
+        if target is None:
+            target = by_name.get(normalise_header(header))
+        if target is None or target in taken:
+            target = len(main.headers)
+            main.headers = unique_names([*main.headers, header])
+        place[col] = target
+        taken.add(target)
+    width, known = len(main.headers), len(layout.headers)
+    body = []
+    for r in rows[layout.header_records :]:
+        out = [""] * (width + max(0, len(r) - known))
+        for col, value in enumerate(r):
+            out[place[col] if col < known else width + col - known] = value
+        body.append(out)
+    return layout, body
+
+
+_CHECKED_FIELDS = ("amount", "credit", "payment_date", "supplier_name", "period", "effective_date")
 
 
 def _prefix(text: str, header_records: int) -> str | None:

@@ -38,7 +38,8 @@ def _text(data: bytes) -> str:
 
 
 class _Tables(HTMLParser):
-    """Every ``<table>`` as rows of cell text; ``colspan`` repeated as empty cells."""
+    """Every ``<table>`` as rows of cell text; ``colspan`` repeated as empty cells, a ``rowspan``
+    cell's text repeated in the rows it covers (a supplier merged over its payments)."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -46,13 +47,16 @@ class _Tables(HTMLParser):
         self._row: list[str] | None = None
         self._cell: list[str] | None = None
         self._span = 1
+        self._down = 1
         self._depth = 0
+        self._below: dict[int, tuple[int, str]] = {}  # column → (rows still covered, text)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag == "table":
             self._depth += 1
             if self._depth == 1:
                 self.tables.append([])
+                self._below = {}
         elif self._depth != 1:
             return
         elif tag == "tr":
@@ -63,8 +67,8 @@ class _Tables(HTMLParser):
             if self._row is None:
                 self._row = []
             self._cell = []
-            span = dict(attrs).get("colspan") or "1"
-            self._span = int(span) if span.isdigit() and 0 < int(span) < 100 else 1
+            given = dict(attrs)
+            self._span, self._down = _span(given.get("colspan"), 100), _span(given.get("rowspan"), MAX_ROWS)
         elif tag == "br" and self._cell is not None:
             self._cell.append(" ")
 
@@ -84,18 +88,39 @@ class _Tables(HTMLParser):
         if self._cell is not None and self._depth == 1:
             self._cell.append(data)
 
+    def _covered(self, row: list[str]) -> None:
+        """Fill the columns a ``rowspan`` from above still covers at the end of ``row``."""
+        while (col := len(row)) in self._below:
+            left, text = self._below.pop(col)
+            row.append(text)
+            if left > 1:
+                self._below[col] = (left - 1, text)
+
     def _end_cell(self) -> None:
         if self._cell is not None and self._row is not None:
-            self._row.append(_BLANKS.sub(" ", "".join(self._cell)).strip())
-            self._row.extend([""] * (self._span - 1))
+            self._covered(self._row)
+            text = _BLANKS.sub(" ", "".join(self._cell)).strip()
+            for k in range(self._span):
+                if self._down > 1:
+                    self._below[len(self._row)] = (self._down - 1, text if k == 0 else "")
+                self._row.append(text if k == 0 else "")
         self._cell = None
-        self._span = 1
+        self._span = self._down = 1
 
     def _end_row(self) -> None:
         self._end_cell()
         if self._row is not None and self.tables:
+            self._covered(self._row)
+            while self._below and max(self._below) >= len(self._row):  # a short row under a span
+                self._row.append("")
+                self._covered(self._row)
             self.tables[-1].append(self._row)
         self._row = None
+
+
+def _span(text: str | None, limit: int) -> int:
+    """A ``colspan``/``rowspan`` value; anything odd or beyond ``limit`` counts as 1."""
+    return int(text) if text and text.isdigit() and 0 < int(text) <= limit else 1
 
 
 def html_sheets(data: bytes) -> Sheets:

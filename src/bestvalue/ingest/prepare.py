@@ -24,11 +24,13 @@ from bestvalue.ingest.layout import (
     Layout,
     LayoutCache,
     LayoutError,
+    conform_sheet,
     detect_layout,
     find_header,
     sample_records,
 )
 from bestvalue.ingest.markup import MarkupError, is_markup, markup_sheets
+from bestvalue.ingest.pairs import amount_text
 from bestvalue.ingest.periods import MONTH_WORD, Period, month_end, period_code_months, period_from_text
 from bestvalue.ingest.reader import LINE, RawTable, read_csv_table, read_sheet_table, sheet_records
 from bestvalue.ingest.text import NotTextError, decode, unwrap_excel_text
@@ -282,6 +284,8 @@ def stage_frame(
 
     council_expr, council_text, council, council_notes = _resolve_councils(frame, layout, options)
     notes += council_notes
+    amount_raw, amount_notes = amount_text(frame, fields)
+    notes += amount_notes
 
     # Payment dates: parse each distinct text once.
     date_counts = _value_counts(frame, f"c{fields['payment_date']}") if "payment_date" in fields else {}
@@ -389,7 +393,7 @@ def stage_frame(
         start_expr.alias("period_start"),
         end_expr.alias("period_end"),
         basis_expr.alias("date_basis"),
-        col("amount").alias("amount_raw"),
+        amount_raw.alias("amount_raw"),
         *optional,
         card_expr.alias("is_purchase_card"),
         extra_expr.alias("extra"),
@@ -500,6 +504,7 @@ def _sheet_tables(data: bytes, prepared: PreparedFile) -> tuple[RawTable, Layout
             combined += sheet_rows[at + header_rows :]
             for kind, count in (("preamble", at), ("header", header_rows)):
                 prepared.fixed_skips[kind] = prepared.fixed_skips.get(kind, 0) + count
+        combined += _other_sheets(sheets, read, layout, prepared)
     raw = read_sheet_table(combined, layout)
     other = sum(len(r) for n, r in sheets if n not in read)
     if other:
@@ -513,6 +518,31 @@ def _sheet_tables(data: bytes, prepared: PreparedFile) -> tuple[RawTable, Layout
     )
     prepared.raw_line = lambda n: ",".join(combined[n - 1]) if 0 < n <= len(combined) else ""
     return raw, layout
+
+
+def _other_sheets(
+    sheets: list[tuple[str, list[list[str]]]], read: list[str], layout: Layout, prepared: PreparedFile
+) -> list[list[str]]:
+    """Rows of the sheets whose header differs from the main one's but whose columns mean the same
+    (``layout.conform_sheet``), in the main layout's columns; each sheet not read is named in a note."""
+    out: list[list[str]] = []
+    for name, rows in sheets:
+        if name in read or not any(any(c.strip() for c in r) for r in rows):
+            continue
+        conformed = conform_sheet(layout, rows)
+        if isinstance(conformed, str):
+            prepared.notes.append(f"sheet {name!r} not read: {conformed}")
+            continue
+        other, body = conformed
+        read.append(name)
+        out += body
+        assert other.header_row_index is not None
+        for kind, count in (
+            ("preamble", other.header_row_index),
+            ("header", other.header_records - other.header_row_index),
+        ):
+            prepared.fixed_skips[kind] = prepared.fixed_skips.get(kind, 0) + count
+    return out
 
 
 WORKBOOK_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")  # zip (xlsx, xlsm, ods) and OLE2 (xls)

@@ -28,9 +28,16 @@ def _q(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
+# Whitespace as Python's ``\s`` knows it: non-breaking, thin and other Unicode spaces that
+# thousands are grouped with (``1\u00a0234.56``), which RE2's ``\s`` does not match.
+SPACES = (
+    r"[\s\x{0b}\x{1c}-\x{1f}\x{85}\x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}]"
+)
+
+
 def amount_cleaned(col: str) -> str:
     """Upper-cased text with currency marks, thousands commas and all whitespace removed."""
-    return f"regexp_replace(upper({col}), '£|GBP|,|\\s', '', 'g')"
+    return f"regexp_replace(upper({col}), {_q('£|GBP|,|' + SPACES)}, '', 'g')"
 
 
 def amount_from_cleaned(clean: str) -> str:
