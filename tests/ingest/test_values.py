@@ -30,6 +30,10 @@ from bestvalue.ingest.values import AmountError, day_first_votes, parse_amount, 
         ("-£12.50", "-12.50"),
         ("£-12.50", "-12.50"),
         ("GBP 1,000", "1000.00"),
+        ("1,234.56 GBP", "1234.56"),
+        ("1\xa0234.56", "1234.56"),
+        ("-1\u2009234.56", "-1234.56"),
+        ("£1\u202f234", "1234.00"),
         ("+7", "7.00"),
         (".5", "0.50"),
         ("5.", "5.00"),
@@ -69,7 +73,7 @@ def test_amount_round_trips_through_published_styles(value: Decimal) -> None:
         assert parse_amount(text) == value, text
 
 
-@given(st.text(alphabet="0123456789.,-+()£ CRDEnil/A", max_size=14))
+@given(st.text(alphabet="0123456789.,-+()£ CRDEnil/AGBP\xa0\u2009\u202f\t", max_size=14))
 @settings(max_examples=600, deadline=None)
 def test_sql_amount_parser_agrees_with_python(text: str) -> None:
     try:

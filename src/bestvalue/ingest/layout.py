@@ -529,12 +529,13 @@ def conform_sheet(main: Layout, rows: list[list[str]]) -> tuple[Layout, list[lis
     column or renames one): its layout and its data rows rearranged into the main layout's columns
     (a column the main layout lacks is added to it, kept in ``extra``); or why it cannot be read
     with the main sheet."""
+    if find_header(rows[:HEADER_SEARCH_ROWS]) is None:
+        return "no header row naming an amount, a date or a supplier"
     try:
         layout = detect_layout(rows[: HEADER_SEARCH_ROWS + SAMPLE_ROWS * 2], ",")
     except LayoutError as exc:
         return str(exc)
-    if layout.header_row_index is None:
-        return "no header row"
+    assert layout.header_row_index is not None  # a header was found above
     want = [f for f in KEY_FIELDS if f in main.fields]
     have = [f for f in KEY_FIELDS if f in layout.fields]
     if want != have:

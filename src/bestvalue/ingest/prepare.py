@@ -494,6 +494,7 @@ def _sheet_tables(data: bytes, prepared: PreparedFile) -> tuple[RawTable, Layout
         raise first_error
     read = [name]
     combined = list(rows)
+    drifted = False
     if layout.header_row_index is not None:
         key = _header_key(rows[layout.header_row_index])
         header_rows = layout.header_records - layout.header_row_index
@@ -504,7 +505,7 @@ def _sheet_tables(data: bytes, prepared: PreparedFile) -> tuple[RawTable, Layout
             combined += sheet_rows[at + header_rows :]
             for kind, count in (("preamble", at), ("header", header_rows)):
                 prepared.fixed_skips[kind] = prepared.fixed_skips.get(kind, 0) + count
-        combined += _other_sheets(sheets, read, layout, prepared)
+        drifted = _other_sheets(sheets, read, layout, prepared, combined)
     raw = read_sheet_table(combined, layout)
     other = sum(len(r) for n, r in sheets if n not in read)
     if other:
@@ -514,18 +515,23 @@ def _sheet_tables(data: bytes, prepared: PreparedFile) -> tuple[RawTable, Layout
     prepared.notes.append(
         "read sheet " + ", ".join(repr(n) for n in read)
         if len(read) == 1
-        else "read sheets " + ", ".join(repr(n) for n in read) + " (same header)"
+        else "read sheets " + ", ".join(repr(n) for n in read) + (" (same header)" if not drifted else "")
     )
     prepared.raw_line = lambda n: ",".join(combined[n - 1]) if 0 < n <= len(combined) else ""
     return raw, layout
 
 
 def _other_sheets(
-    sheets: list[tuple[str, list[list[str]]]], read: list[str], layout: Layout, prepared: PreparedFile
-) -> list[list[str]]:
-    """Rows of the sheets whose header differs from the main one's but whose columns mean the same
-    (``layout.conform_sheet``), in the main layout's columns; each sheet not read is named in a note."""
-    out: list[list[str]] = []
+    sheets: list[tuple[str, list[list[str]]]],
+    read: list[str],
+    layout: Layout,
+    prepared: PreparedFile,
+    combined: list[list[str]],
+) -> bool:
+    """Add to ``combined`` the rows of the sheets whose header differs from the main one's but whose
+    columns mean the same (``layout.conform_sheet``), in the main layout's columns; each sheet not
+    read is named in a note. True if any such sheet was read."""
+    found = False
     for name, rows in sheets:
         if name in read or not any(any(c.strip() for c in r) for r in rows):
             continue
@@ -535,14 +541,18 @@ def _other_sheets(
             continue
         other, body = conformed
         read.append(name)
-        out += body
+        combined += body
+        found = True
+        prepared.notes.append(
+            f"sheet {name!r} read with the others: its header differs, its columns mean the same"
+        )
         assert other.header_row_index is not None
         for kind, count in (
             ("preamble", other.header_row_index),
             ("header", other.header_records - other.header_row_index),
         ):
             prepared.fixed_skips[kind] = prepared.fixed_skips.get(kind, 0) + count
-    return out
+    return found
 
 
 WORKBOOK_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")  # zip (xlsx, xlsm, ods) and OLE2 (xls)
