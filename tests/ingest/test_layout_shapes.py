@@ -113,6 +113,25 @@ def test_amount_pairs_are_recognised(headers: list[str], amount: str, credit: st
     assert (headers[fields["credit"]] if "credit" in fields else None) == credit
 
 
+@pytest.mark.parametrize(
+    ("headers", "credit_values"),
+    [
+        (["Date", "Supplier", "Expenditure", "Income"], ["4001", "4002", "4001"]),  # a code on every row
+        (["Date", "Supplier", "Debit", "Credit"], ["10.00", "20.00", "7.50"]),  # two figures per row
+    ],
+)
+def test_columns_filled_on_the_same_rows_are_not_debit_and_credit(
+    headers: list[str], credit_values: list[str]
+) -> None:
+    rows = [["01/04/2021", "ACME LTD", "10.00", credit_values[0]]]
+    rows += [["02/04/2021", "BETA LTD", "20.00", credit_values[1]], ["03/04/2021", "GAMMA LTD", "", ""]]
+    rows += [["04/04/2021", "DELTA LTD", "5.00", credit_values[2]]]
+    fields, notes = map_fields(headers, rows)
+    assert headers[fields["amount"]] == headers[2]
+    assert "credit" not in fields
+    assert any("not read as debit and credit" in n for n in notes)
+
+
 def test_a_credit_column_beside_a_true_amount_stays_in_extra(warehouse: Warehouse, tmp_path: Path) -> None:
     data = _csv(["Payment Date,Supplier Name,Net Amount,Credit", "01/04/2021,ACME LTD,10.00,3.00"])
     _load(warehouse, tmp_path, "2021-04.csv", data)

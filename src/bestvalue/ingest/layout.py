@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from bestvalue.ingest.columns import header_candidates, header_score, normalise_header, unique_names
 from bestvalue.ingest.periods import period_from_text
-from bestvalue.ingest.values import is_amount, parse_date
+from bestvalue.ingest.values import AmountError, is_amount, parse_amount, parse_date
 
 DELIMITERS = (",", ";", "\t", "|")
 HEADER_SEARCH_ROWS = 40
@@ -192,33 +192,58 @@ def map_fields(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> tuple[d
                     fields["supplier_name"] = col
                     notes.append(f"column {h!r} holds the names; the first holds supplier numbers")
                     break
-    _pair_amounts(headers, fields, priorities, notes)
+    _pair_amounts(headers, rows, fields, priorities, notes)
     weak = {f for f, p in priorities.items() if p >= WEAK_ALIAS_PRIORITY}
     _fields_by_words(headers, values, fields, set(fields.values()), notes, weak)
     return fields, notes
 
 
+def _nonzero(row: Sequence[str], col: int) -> bool:
+    value = row[col].strip() if col < len(row) else ""
+    try:
+        return bool(parse_amount(value))
+    except AmountError:
+        return False
+
+
+def _filled_together(rows: Sequence[Sequence[str]], a: int, b: int) -> bool:
+    """True when most rows with a number in either column have one in both: not debit and credit
+    (of which a row holds one), but two figures, or a figure and a reference number."""
+    either = both = 0
+    for r in rows:
+        x, y = _nonzero(r, a), _nonzero(r, b)
+        either += x or y
+        both += x and y
+    return both * 2 > either > 0
+
+
 def _pair_amounts(
-    headers: Sequence[str], fields: dict[str, int], priorities: dict[str, int], notes: list[str]
+    headers: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    fields: dict[str, int],
+    priorities: dict[str, int],
+    notes: list[str],
 ) -> None:
     """Amounts published as two columns (``Debit``/``Credit``, ``Expenditure``/``Income``,
     ``Payments``/``Refunds``): the amount is the debit column and ``credit`` the column subtracted
     from it, row by row. A proper amount column (``Net Amount``) wins over the pair, which then stays
-    in ``extra``; a debit column alone is the amount."""
+    in ``extra``; a debit column alone is the amount. Two columns filled on the same rows are not
+    such a pair."""
     debit, credit = fields.pop("debit", None), fields.pop("credit", None)
     amount = fields.get("amount")
-    if credit is None:
+    names_debit = amount is not None and any(a.field == "debit" for a in header_candidates(headers[amount]))
+    if credit is not None and debit is None and names_debit:
+        debit = amount
+    if credit is not None and debit is not None and _filled_together(rows, debit, credit):
+        notes.append(
+            f"columns {headers[debit]!r} and {headers[credit]!r} both hold numbers on most rows: "
+            "not read as debit and credit"
+        )
+        credit = None
+    if credit is None or debit is None:
         if debit is not None and amount is None:
             fields["amount"] = debit
             notes.append(f"column {headers[debit]!r} read as the amount")
-        return
-    if (
-        debit is None
-        and amount is not None
-        and any(a.field == "debit" for a in header_candidates(headers[amount]))
-    ):
-        debit = amount
-    if debit is None:
         return
     if amount is not None and amount != debit:
         if priorities.get("amount", 0) < WEAK_ALIAS_PRIORITY:
