@@ -438,3 +438,42 @@ def test_html_rowspan_repeats_the_merged_cell() -> None:
         ["GAMMA LTD", "merged", ""],
         ["DELTA LTD", "04/04/2021", "4"],
     ]
+
+
+def test_xml_spreadsheet_merged_cells() -> None:
+    xml = (
+        b'<?xml version="1.0"?><Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet" '
+        b'xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet"><Worksheet ss:Name="A"><Table>'
+        b'<Row><Cell ss:MergeAcross="2"><Data ss:Type="String">Title</Data></Cell>'
+        b'<Cell><Data ss:Type="String">after</Data></Cell></Row>'
+        b'<Row><Cell><Data ss:Type="String">d1</Data></Cell><Cell ss:MergeDown="1"><Data ss:Type="String">'
+        b'ACME</Data></Cell><Cell><Data ss:Type="Number">1</Data></Cell></Row>'
+        b'<Row><Cell><Data ss:Type="String">d2</Data></Cell><Cell ss:Index="3"><Data ss:Type="Number">2'
+        b"</Data></Cell></Row></Table></Worksheet></Workbook>"
+    )
+    assert spreadsheetml_sheets(xml) == [
+        ("A", [["Title", "", "", "after"], ["d1", "ACME", "1"], ["d2", "ACME", "2"]])
+    ]
+
+
+def test_workbook_merged_cells_repeat_down_their_first_column(warehouse: Warehouse, tmp_path: Path) -> None:
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.append(["Payments over £500"])
+    ws.merge_cells("A1:C1")  # a title across: left alone
+    ws.append(HEADER)
+    ws.append(["01/04/2021", "ACME LTD", 10])
+    ws.append(["02/04/2021", None, 20])
+    ws.append(["03/04/2021", None, 30])
+    ws.append(["04/04/2021", "BETA LTD", 40])
+    ws.merge_cells("B3:B5")
+    out = io.BytesIO()
+    wb.save(out)
+    _load(warehouse, tmp_path, "2021-04.xlsx", out.getvalue())
+    assert warehouse.rows("SELECT supplier_name, amount FROM spend ORDER BY source_line") == [
+        ("ACME LTD", Decimal("10.00")),
+        ("ACME LTD", Decimal("20.00")),
+        ("ACME LTD", Decimal("30.00")),
+        ("BETA LTD", Decimal("40.00")),
+    ]

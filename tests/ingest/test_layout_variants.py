@@ -220,22 +220,32 @@ def _html_table(t: Table) -> bytes:
     return page.encode("utf-8")
 
 
-def _xml_spreadsheet(t: Table) -> bytes:
-    """Excel 2003 "XML Spreadsheet": dates as DateTime cells, amounts as Number cells."""
+def _xml_spreadsheet(t: Table, merge: bool = False) -> bytes:
+    """Excel 2003 "XML Spreadsheet": dates as DateTime cells, amounts as Number cells; if ``merge``,
+    the supplier cell merged down over rows of the same supplier (``ss:MergeDown``, the covered
+    cells left out and the next cell placed by ``ss:Index``, as Excel writes it)."""
 
-    def cell(kind: str, value: str) -> str:
-        return f'<Cell><Data ss:Type="{kind}">{escape(value)}</Data></Cell>'
+    def cell(kind: str, value: str, attrs: str = "") -> str:
+        return f'<Cell{attrs}><Data ss:Type="{kind}">{escape(value)}</Data></Cell>'
 
+    runs = _supplier_runs(t) if merge else {}
+    covered = {i + k for i, n in runs.items() for k in range(1, n)}
     rows = ["<Row>" + "".join(cell("String", h) for h in t.header) + "</Row>"]
-    for row, day, amount in zip(t.rows, t.dates, t.amounts, strict=True):
+    for r, (row, day, amount) in enumerate(zip(t.rows, t.dates, t.amounts, strict=True)):
         cells = []
+        skipped = False
         for i, c in enumerate(row):
-            if i == t.date_col and day:
-                cells.append(cell("DateTime", f"{day.isoformat()}T00:00:00.000"))
+            attrs = f' ss:Index="{i + 1}"' if skipped else ""
+            skipped = False
+            if i == t.supplier_col and r in covered:
+                skipped = True
+            elif i == t.date_col and day:
+                cells.append(cell("DateTime", f"{day.isoformat()}T00:00:00.000", attrs))
             elif i == t.amount_col and amount is not None:
-                cells.append(cell("Number", str(amount)))
-            elif c:
-                cells.append(cell("String", c))
+                cells.append(cell("Number", str(amount), attrs))
+            elif c or attrs:
+                down = f' ss:MergeDown="{runs[r] - 1}"' if i == t.supplier_col and runs.get(r, 1) > 1 else ""
+                cells.append(cell("String", c, attrs + down))
             else:
                 cells.append("<Cell/>")
         rows.append("<Row>" + "".join(cells) + "</Row>")
@@ -367,17 +377,26 @@ def _sheets_headers_differ(t: Table) -> bytes:
     return out.getvalue()
 
 
+def _supplier_runs(t: Table) -> dict[int, int]:
+    """First row → number of rows of each run of consecutive rows naming the same supplier."""
+    runs: dict[int, int] = {}
+    i = 0
+    while i < len(t.rows):
+        n = 1
+        name = t.rows[i][t.supplier_col : t.supplier_col + 1]
+        while i + n < len(t.rows) and t.rows[i + n][t.supplier_col : t.supplier_col + 1] == name:
+            n += 1
+        runs[i] = n
+        i += n
+    return runs
+
+
 def _html_rowspan(t: Table) -> bytes:
     """An HTML table whose supplier cell is merged (``rowspan``) over consecutive rows of the same
     supplier, and whose header has a ``colspan`` title row above it."""
     head = "".join(f"<th>{escape(h)}</th>" for h in t.header)
     body = []
-    i = 0
-    while i < len(t.rows):
-        n = 1
-        name = t.rows[i][t.supplier_col] if t.supplier_col < len(t.rows[i]) else ""
-        while i + n < len(t.rows) and t.rows[i + n][t.supplier_col : t.supplier_col + 1] == [name]:
-            n += 1
+    for i, n in _supplier_runs(t).items():
         for k in range(n):
             cells = []
             for j, c in enumerate(t.rows[i + k]):
@@ -387,12 +406,31 @@ def _html_rowspan(t: Table) -> bytes:
                     continue
                 cells.append(f"<td>{escape(c)}</td>")
             body.append("<tr>" + "".join(cells) + "</tr>")
-        i += n
     page = (
         f'<html><body><table>\n<tr><th colspan="{len(t.header)}">Payments over £500</th></tr>\n'
         f"<tr>{head}</tr>\n" + "\n".join(body) + "</table></body></html>"
     )
     return page.encode("utf-8")
+
+
+def _xlsx_merged_supplier(t: Table) -> bytes:
+    """A workbook whose supplier cell is merged down over consecutive rows of the same supplier,
+    under a title merged across the columns."""
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.append(["Payments over £500"])
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(t.header))
+    ws.append(t.header)
+    runs = _supplier_runs(t)
+    for i, row in enumerate(t.rows):
+        ws.append(row)
+        if runs.get(i, 1) > 1:
+            col = t.supplier_col + 1
+            ws.merge_cells(start_row=i + 3, start_column=col, end_row=i + 2 + runs[i], end_column=col)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
 
 
 def normalise(text: str) -> str:
@@ -524,6 +562,8 @@ VARIANTS: dict[str, Callable[[Table], Variant]] = {
     "date_month_first": _month_first,
     "xlsx_sheet_headers_differ": lambda t: Variant(".xlsx", _sheets_headers_differ(t)),
     "html_rowspan_colspan": lambda t: Variant(".xls", _html_rowspan(t)),
+    "xlsx_merged_supplier_cells": lambda t: Variant(".xlsx", _xlsx_merged_supplier(t)),
+    "xml_spreadsheet_merge_down": lambda t: Variant(".xls", _xml_spreadsheet(t, merge=True)),
 }
 
 

@@ -118,9 +118,10 @@ class _Tables(HTMLParser):
         self._row = None
 
 
-def _span(text: str | None, limit: int) -> int:
-    """A ``colspan``/``rowspan`` value; anything odd or beyond ``limit`` counts as 1."""
-    return int(text) if text and text.isdigit() and 0 < int(text) <= limit else 1
+def _span(text: str | None, limit: int, least: int = 1) -> int:
+    """A ``colspan``/``rowspan`` (or ``ss:MergeAcross``) value; anything odd, below ``least`` or
+    beyond ``limit`` counts as ``least``."""
+    return int(text) if text and text.isdigit() and least <= int(text) <= limit else least
 
 
 def html_sheets(data: bytes) -> Sheets:
@@ -138,11 +139,12 @@ def spreadsheetml_sheets(data: bytes) -> Sheets:
     except ET.ParseError as exc:
         raise MarkupError(f"not well-formed XML: {exc}") from exc
     ns = {"ss": _SPREADSHEET_NS}
-    index = f"{{{_SPREADSHEET_NS}}}Index"
+    index, across, down = (f"{{{_SPREADSHEET_NS}}}{a}" for a in ("Index", "MergeAcross", "MergeDown"))
     sheets: Sheets = []
     for sheet in root.iterfind("ss:Worksheet", ns):
         name = sheet.get(f"{{{_SPREADSHEET_NS}}}Name") or f"sheet {len(sheets) + 1}"
         rows: list[list[str]] = []
+        merged: Merged = []
         for row in sheet.iterfind("ss:Table/ss:Row", ns):
             at = row.get(index)
             if at and at.isdigit():
@@ -159,9 +161,34 @@ def spreadsheetml_sheets(data: bytes) -> Sheets:
                 value = cell.find("ss:Data", ns)
                 text = "".join(value.itertext()) if value is not None else ""
                 cells.append(text[:-13] if text.endswith("T00:00:00.000") else text)
+                wide, deep = _span(cell.get(across), 100, 0), _span(cell.get(down), MAX_ROWS, 0)
+                if wide + deep > 0:  # ss:MergeAcross/MergeDown count the cells a merge adds
+                    merged.append(((len(rows), len(cells) - 1), (len(rows) + deep, len(cells) - 1 + wide)))
+                    cells.extend([""] * wide)
             rows.append(cells)
-        sheets.append((name, rows))
+        sheets.append((name, fill_merged(rows, merged)))
     return sheets
+
+
+Merged = list[tuple[tuple[int, int], tuple[int, int]]]
+
+
+def fill_merged(rows: list[list[str]], merged: Merged | None) -> list[list[str]]:
+    """A workbook sheet's merged cells read like an HTML ``rowspan``: the text of a cell merged over
+    several rows (a supplier over its payments) is repeated down its first column; the other columns
+    of a merge stay empty. ``merged`` holds ((first row, first column), (last row, last column)),
+    0-based, as python-calamine gives them for a sheet read from A1."""
+    for (top, left), (bottom, _right) in merged or ():
+        if bottom <= top or top >= len(rows) or left >= len(rows[top]):
+            continue
+        text = rows[top][left]
+        for r in range(top + 1, min(bottom, len(rows) - 1) + 1):
+            row = rows[r]
+            if left >= len(row):
+                row.extend([""] * (left + 1 - len(row)))
+            if not row[left]:
+                row[left] = text
+    return rows
 
 
 def markup_sheets(data: bytes) -> Sheets:

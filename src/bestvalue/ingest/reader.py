@@ -19,6 +19,7 @@ import numpy as np
 import polars as pl
 
 from bestvalue.ingest.layout import HEADER_SEARCH_ROWS, SAMPLE_ROWS, Layout
+from bestvalue.ingest.markup import fill_merged
 
 LINE = "source_line"
 
@@ -199,8 +200,9 @@ def sheet_records(data: bytes) -> list[tuple[str, list[list[str]]]]:
     wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
     out = []
     for name in wb.sheet_names:
-        rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
-        out.append((name, [[_cell_text(c) for c in r] for r in rows]))
+        sheet = wb.get_sheet_by_name(name)
+        rows = [[_cell_text(c) for c in r] for r in sheet.to_python(skip_empty_area=False)]
+        out.append((name, fill_merged(rows, getattr(sheet, "merged_cell_ranges", None))))
     return out
 
 
