@@ -92,7 +92,7 @@ def test_the_payments_sheet_is_read_whatever_comes_before_it(warehouse: Warehous
 
 @pytest.mark.parametrize(
     ("label_column", "label"),
-    [(0, "Total"), (0, "GRAND TOTAL"), (0, "Sub-total"), (1, "Totals")],
+    [(0, "Total"), (0, "GRAND TOTAL"), (0, "Sub-total"), (1, "Totals"), (2, "Total"), (2, "Grand Total:")],
 )
 def test_totals_label_in_an_unmapped_column_is_a_total(
     warehouse: Warehouse, tmp_path: Path, label_column: int, label: str

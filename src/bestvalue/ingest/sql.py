@@ -18,6 +18,8 @@ TOTAL_LABEL = r"^\s*(grand\s+|sub[\s-]*)?totals?\b.*$"
 # The same label as a value in ``extra`` (JSON of unmapped columns): a totals row whose label sits in
 # a column no field maps, such as an empty first column of a spreadsheet.
 TOTAL_IN_EXTRA = r'":"\s*(grand\s+|sub[\s-]*)?totals?\b'
+# The same label where the payment date should be (the reason ``prepare`` gives for that text).
+TOTAL_AS_DATE = r"^payment date not recognised: '\s*(grand\s+|sub[\s-]*)?totals?\b"
 # A published date this many days or more outside the period the file (or row) covers is not the date
 # of payment (it is an invoice or transaction date: a monthly file listing a 2019 date); the row's
 # spend date is then the period's start (``date_basis = 'outside_period'``).
@@ -119,7 +121,8 @@ SELECT *,
              AND (regexp_full_match(lower(coalesce(supplier_name, description, department, service_area,
                  expense_type, council_text, '')), {_q(TOTAL_LABEL)})
                  OR (supplier_name IS NULL
-                     AND regexp_matches(lower(coalesce(extra, '')), {_q(TOTAL_IN_EXTRA)})))
+                     AND regexp_matches(lower(coalesce(extra, '')), {_q(TOTAL_IN_EXTRA)}))
+                 OR regexp_matches(lower(coalesce(payment_date_text, '')), {_q(TOTAL_AS_DATE)}))
             THEN 'skip:total'
         WHEN amount_raw IS NULL AND n_cells <= 1 THEN 'skip:note'
         WHEN amount_raw IS NULL OR trim(amount_raw) = '' THEN 'reject:amount missing'
