@@ -6,10 +6,12 @@ import datetime as dt
 from decimal import Decimal
 
 import duckdb
+import polars as pl
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bestvalue.ingest.pairs import amount_text
 from bestvalue.ingest.sql import amount_expr
 from bestvalue.ingest.values import AmountError, day_first_votes, parse_amount, parse_date
 
@@ -149,3 +151,22 @@ def test_day_first_votes_decide_the_whole_file() -> None:
     assert day_first_votes(["13/01/2020", "01/02/2020"]) == (1, 0)
     assert day_first_votes(["01/13/2020", "02/01/2020"]) == (0, 1)
     assert day_first_votes(["2020-01-13"]) == (0, 0)
+
+
+_MONEY = st.one_of(st.none(), st.decimals(min_value=Decimal("0"), max_value=Decimal("1e9"), places=2))
+
+
+@given(st.lists(st.tuples(_MONEY, _MONEY), min_size=1, max_size=20))
+@settings(max_examples=150, deadline=None)
+def test_debit_minus_credit_texts(pairs: list[tuple[Decimal | None, Decimal | None]]) -> None:
+    def text(v: Decimal | None) -> str | None:
+        return None if v is None else f"£{v:,.2f}"
+
+    frame = pl.DataFrame(
+        {"c0": [text(d) for d, _ in pairs], "c1": [text(c) for _, c in pairs]},
+        schema={"c0": pl.String, "c1": pl.String},
+    )
+    expr, _ = amount_text(frame, {"amount": 0, "credit": 1})
+    got = frame.select(expr.alias("a")).get_column("a").to_list()
+    want = [None if d is None and c is None else (d or 0) - (c or 0) for d, c in pairs]
+    assert [None if g is None else parse_amount(g) for g in got] == want
