@@ -580,12 +580,15 @@ def conform_sheet(main: Layout, rows: list[list[str]]) -> tuple[Layout, list[lis
             main.headers = unique_names([*main.headers, header])
         place[col] = target
         taken.add(target)
-    width, known = len(main.headers), len(layout.headers)
+    data = rows[layout.header_records :]
+    for col in range(len(layout.headers), max((len(r) for r in data), default=0)):  # cells beyond the header
+        place[col] = len(main.headers)
+        main.headers = unique_names([*main.headers, ""])
     body = []
-    for r in rows[layout.header_records :]:
-        out = [""] * (width + max(0, len(r) - known))
+    for r in data:
+        out = [""] * len(main.headers)
         for col, value in enumerate(r):
-            out[place[col] if col < known else width + col - known] = value
+            out[place[col]] = value
         body.append(out)
     return layout, body
 
