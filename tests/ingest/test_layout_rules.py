@@ -316,6 +316,42 @@ def test_a_credit_column_beside_a_true_amount_stays_in_extra(warehouse: Warehous
     assert json.loads(extra) == {"Credit": "3.00"}
 
 
+def test_a_debit_credit_marker_makes_credits_negative(warehouse: Warehouse, tmp_path: Path) -> None:
+    data = _csv(
+        [
+            "Payment Date,Supplier Name,Amount,Dr/Cr",
+            "01/04/2021,ACME LTD,100.00,D",
+            "02/04/2021,BETA LTD,25.50,C",
+            "03/04/2021,GAMMA LTD,-10.00,CR",  # signed and marked: still one credit
+            "04/04/2021,DELTA LTD,(5.00),Dr",  # a debit as published
+            "05/04/2021,EPSILON LTD,7.00,Cr.",
+            "06/04/2021,ZETA LTD,n/k,C",  # not a number: rejected naming it
+        ]
+    )
+    result = _load(warehouse, tmp_path, "2021-04.csv", data)
+    assert (result.loaded, result.rejected) == (5, 1)
+    assert "amounts marked as credits in column 'Dr/Cr' read as negative" in result.notes
+    assert [r[0] for r in warehouse.rows("SELECT amount FROM spend ORDER BY source_line")] == [
+        Decimal("100.00"),
+        Decimal("-25.50"),
+        Decimal("-10.00"),
+        Decimal("-5.00"),
+        Decimal("-7.00"),
+    ]
+    assert warehouse.rows("SELECT reason FROM spend_rejects") == [("amount not a number: n/k",)]
+
+
+@pytest.mark.parametrize(
+    ("marks", "marked"),
+    [(["D", "C", "D"], True), (["Debit", "Credit", "Debit"], True), (["A1", "B2", "C3"], False)],
+)
+def test_a_marker_column_must_hold_marks(marks: list[str], marked: bool) -> None:
+    headers = ["Date", "Supplier", "Amount", "Debit/Credit"]
+    rows = [["01/04/2021", "ACME LTD", "10.00", m] for m in marks]
+    fields, _ = map_fields(headers, rows)
+    assert ("debit_credit" in fields) is marked
+
+
 # -- amount headers ------------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("headers", "amount"),

@@ -332,6 +332,20 @@ def _debit_credit(t: Table, debit: str, credit: str) -> Variant:
     return Variant(".csv", _csv_bytes(header, rows))
 
 
+def _debit_credit_marker(t: Table) -> Variant:
+    """Amounts without a sign, and a ``Dr/Cr`` column marking each row ``D`` or ``C``."""
+    header = [*t.header[: t.amount_col + 1], "Dr/Cr", *t.header[t.amount_col + 1 :]]
+    rows = []
+    for r, a in zip(
+        _with_column(t, t.amount_col, ["" if a is None else f"{abs(a):.2f}" for a in t.amounts]),
+        t.amounts,
+        strict=True,
+    ):
+        mark = "" if a is None else "C" if a < 0 else "D"
+        rows.append([*r[: t.amount_col + 1], mark, *r[t.amount_col + 1 :]])
+    return Variant(".csv", _csv_bytes(header, rows))
+
+
 def _with_gross(t: Table) -> Variant:
     """``Amount (ex VAT)`` beside a ``Total (inc VAT)`` column published before it."""
     header = [*t.header[: t.amount_col], "Total (inc VAT)", "Amount (ex VAT)", *t.header[t.amount_col + 1 :]]
@@ -557,6 +571,7 @@ VARIANTS: dict[str, Callable[[Table], Variant]] = {
     "debit_credit_columns": lambda t: _debit_credit(t, "Debit", "Credit"),
     "expenditure_income_columns": lambda t: _debit_credit(t, "Expenditure", "Income"),
     "payments_refunds_columns": lambda t: _debit_credit(t, "Payments", "Refunds"),
+    "amount_with_dr_cr_marker": _debit_credit_marker,
     "date_d_mon_yyyy_no_zero": lambda t: _dates(t, lambda d: f"{d.day}-{d:%b-%Y}"),
     "date_dmy_dashes_short_year": lambda t: _dates(t, lambda d: d.strftime("%d-%m-%y")),
     "date_month_first": _month_first,

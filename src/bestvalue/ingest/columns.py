@@ -12,8 +12,9 @@ from rapidfuzz import fuzz, process
 
 # Fields whose raw text is parsed into typed warehouse columns.
 TYPED_FIELDS = ("payment_date", "effective_date", "period", "amount", "irrecoverable_vat", "purchase_card")
-# Amounts published as two columns: the amount is debit minus credit, row by row (``layout.py``).
-PAIR_FIELDS = ("debit", "credit")
+# Amounts published as two columns: the amount is debit minus credit, row by row; or one amount
+# column beside a debit/credit marker (``D``/``C``, ``DR``/``CR``) that makes credits negative.
+PAIR_FIELDS = ("debit", "credit", "debit_credit")
 # Fields used to identify the council (stored as the resolved code, raw text kept in ``extra``).
 COUNCIL_FIELDS = ("council_name", "council_code")
 # Free-text fields stored as published (trimmed).

@@ -29,6 +29,11 @@ _LETTERS = re.compile(r"[A-Za-z]{2,}")
 _CODE_LIKE = re.compile(r"^[A-Z0-9][A-Z0-9/\-_.]*$")
 
 
+# Values of a debit/credit marker column: a credit's amount is read as negative.
+DEBIT_MARKS = frozenset({"D", "DR", "DEBIT"})
+CREDIT_MARKS = frozenset({"C", "CR", "CREDIT"})
+
+
 class LayoutError(ValueError):
     """A file whose columns cannot be made out."""
 
@@ -123,6 +128,8 @@ def _fits(field_name: str, values: list[str]) -> bool:
         return _share(values, is_amount) >= TYPED_SHARE
     if field_name in ("payment_date", "effective_date"):
         return _share(values, _is_date) >= TYPED_SHARE
+    if field_name == "debit_credit":
+        return _share(values, lambda v: v.upper().rstrip(".") in DEBIT_MARKS | CREDIT_MARKS) >= TYPED_SHARE
     if field_name == "supplier_name":
         return _share(values, lambda v: bool(_LETTERS.search(v))) >= 0.5
     if field_name == "period":
@@ -218,6 +225,22 @@ def _filled_together(rows: Sequence[Sequence[str]], a: int, b: int) -> bool:
 
 
 def _pair_amounts(
+    headers: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    fields: dict[str, int],
+    priorities: dict[str, int],
+    notes: list[str],
+) -> None:
+    """Amounts published as debit and credit columns (``_debit_and_credit``), or as one amount column
+    beside a debit/credit marker (``D``/``C``): the marker is kept only for a single amount column."""
+    marker = fields.pop("debit_credit", None)
+    _debit_and_credit(headers, rows, fields, priorities, notes)
+    if marker is not None and "amount" in fields and "credit" not in fields:
+        fields["debit_credit"] = marker
+        notes.append(f"amounts marked as credits in column {headers[marker]!r} read as negative")
+
+
+def _debit_and_credit(
     headers: Sequence[str],
     rows: Sequence[Sequence[str]],
     fields: dict[str, int],
@@ -593,7 +616,15 @@ def conform_sheet(main: Layout, rows: list[list[str]]) -> tuple[Layout, list[lis
     return layout, body
 
 
-_CHECKED_FIELDS = ("amount", "credit", "payment_date", "supplier_name", "period", "effective_date")
+_CHECKED_FIELDS = (
+    "amount",
+    "credit",
+    "debit_credit",
+    "payment_date",
+    "supplier_name",
+    "period",
+    "effective_date",
+)
 
 
 def _prefix(text: str, header_records: int) -> str | None:

@@ -1,4 +1,5 @@
-"""Amounts published as two columns, debit and credit: one amount text per record.
+"""Amounts published as two columns, debit and credit, or beside a debit/credit marker: one amount
+text per record.
 
 A layout maps ``amount`` to the debit column and ``credit`` to the column taken from it
 (``layout._pair_amounts``). Each distinct text of both columns is read once with
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from bestvalue.ingest.layout import CREDIT_MARKS
 from bestvalue.ingest.values import AmountError, parse_amount
 
 
@@ -49,11 +51,31 @@ def _text(pence: pl.Expr) -> pl.Expr:
     )
 
 
+def _marked(frame: pl.DataFrame, amount: str, marker: str) -> pl.Expr:
+    """One amount column beside a debit/credit marker: an amount marked as a credit is negative
+    whatever its published sign; any other is read as published."""
+    numbers, _ = _pence(frame, amount)
+    credits = [
+        v
+        for v in frame.get_column(marker).drop_nulls().unique().to_list()
+        if v.strip().upper().rstrip(".") in CREDIT_MARKS
+    ]
+    pence = _as_pence(amount, numbers)
+    return (
+        pl.when(pl.col(marker).is_in(credits) & pence.is_not_null())
+        .then(_text(-pence.abs()))
+        .otherwise(pl.col(amount))
+    )
+
+
 def amount_text(frame: pl.DataFrame, fields: dict[str, int]) -> tuple[pl.Expr, list[str]]:
-    """The published amount text per record, and notes; debit minus credit when the file has both."""
+    """The published amount text per record, and notes: debit minus credit when the file has both;
+    a credit-marked amount negative when the file has a marker column."""
     if "amount" not in fields:
         return pl.lit(None, pl.String), []
     debit = f"c{fields['amount']}"
+    if "debit_credit" in fields:
+        return _marked(frame, debit, f"c{fields['debit_credit']}"), []
     if "credit" not in fields:
         return pl.col(debit), []
     credit = f"c{fields['credit']}"
