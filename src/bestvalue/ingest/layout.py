@@ -199,7 +199,12 @@ def map_fields(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> tuple[d
                     fields["supplier_name"] = col
                     notes.append(f"column {h!r} holds the names; the first holds supplier numbers")
                     break
+    # A debit/credit marker (``D``/``C``) is kept only beside a single amount column.
+    marker = fields.pop("debit_credit", None)
     _pair_amounts(headers, rows, fields, priorities, notes)
+    if marker is not None and "amount" in fields and "credit" not in fields:
+        fields["debit_credit"] = marker
+        notes.append(f"amounts marked as credits in column {headers[marker]!r} read as negative")
     weak = {f for f, p in priorities.items() if p >= WEAK_ALIAS_PRIORITY}
     _fields_by_words(headers, values, fields, set(fields.values()), notes, weak)
     return fields, notes
@@ -225,22 +230,6 @@ def _filled_together(rows: Sequence[Sequence[str]], a: int, b: int) -> bool:
 
 
 def _pair_amounts(
-    headers: Sequence[str],
-    rows: Sequence[Sequence[str]],
-    fields: dict[str, int],
-    priorities: dict[str, int],
-    notes: list[str],
-) -> None:
-    """Amounts published as debit and credit columns (``_debit_and_credit``), or as one amount column
-    beside a debit/credit marker (``D``/``C``): the marker is kept only for a single amount column."""
-    marker = fields.pop("debit_credit", None)
-    _debit_and_credit(headers, rows, fields, priorities, notes)
-    if marker is not None and "amount" in fields and "credit" not in fields:
-        fields["debit_credit"] = marker
-        notes.append(f"amounts marked as credits in column {headers[marker]!r} read as negative")
-
-
-def _debit_and_credit(
     headers: Sequence[str],
     rows: Sequence[Sequence[str]],
     fields: dict[str, int],
