@@ -67,6 +67,7 @@ REJECT_SCHEMA: dict[str, Any] = {
     "raw_text": pl.String,
 }
 MAX_GROUP_FILES = 500
+MIN_AHEAD_ROWS = 50_000
 _DONE = object()
 
 
@@ -107,7 +108,12 @@ class _Producer(threading.Thread):
     """Prepares files in order and hands them over through a bounded queue."""
 
     def __init__(
-        self, files: list[InputFile], loaded: dict[str, int], first_id: int, options: Options
+        self,
+        files: list[InputFile],
+        loaded: dict[str, int],
+        first_id: int,
+        options: Options,
+        ahead_rows: int = DEFAULT_COMMIT_ROWS,
     ) -> None:
         super().__init__(daemon=True, name="bestvalue-ingest-reader")
         self.files = files
@@ -116,8 +122,33 @@ class _Producer(threading.Thread):
         self.options = options
         self.siblings = SiblingIndex(files)
         self.layouts = LayoutCache()
-        self.out: queue.Queue[object] = queue.Queue(maxsize=16)
+        self.out: queue.Queue[tuple[object, int]] = queue.Queue()
         self.stop = threading.Event()
+        # What is prepared but not yet taken: at most about one commit group of rows (and a bounded
+        # number of files), so reading runs on while the previous group is written.
+        self.ahead_rows = max(ahead_rows, MIN_AHEAD_ROWS)
+        self._pending = [0, 0]  # rows, items
+        self._room = threading.Condition()
+
+    def _put(self, item: object) -> None:
+        rows = item.frame.height if isinstance(item, PreparedFile) and item.frame is not None else 0
+        with self._room:
+            while (
+                self._pending[0] >= self.ahead_rows or self._pending[1] >= MAX_GROUP_FILES
+            ) and not self.stop.is_set():
+                self._room.wait(0.5)
+            self._pending[0] += rows
+            self._pending[1] += 1
+        self.out.put((item, rows))
+
+    def take(self) -> object:
+        """The next prepared item (or the end marker), making room for the reader."""
+        item, rows = self.out.get()
+        with self._room:
+            self._pending[0] -= rows
+            self._pending[1] -= 1
+            self._room.notify()
+        return item
 
     def run(self) -> None:
         seen: dict[str, int] = {}
@@ -127,12 +158,12 @@ class _Producer(threading.Thread):
             try:
                 data = inp.read()
             except OSError as exc:
-                self.out.put(Missing(inp.display, f"cannot read: {exc}"))
+                self._put(Missing(inp.display, f"cannot read: {exc}"))
                 continue
             sha = sha256_of(data)
             known = self.loaded.get(sha) or seen.get(sha)
             if known:
-                self.out.put(Unchanged(inp, sha, len(data), known))
+                self._put(Unchanged(inp, sha, len(data), known))
                 continue
             sid = self.next_id
             self.next_id += 1
@@ -143,8 +174,8 @@ class _Producer(threading.Thread):
                 traceback.print_exc()
             if isinstance(item, PreparedFile) and item.error is None:
                 seen[sha] = sid
-            self.out.put(item)
-        self.out.put(_DONE)
+            self._put(item)
+        self._put(_DONE)
 
 
 def _result_base(p: PreparedFile, status: Status) -> FileResult:
@@ -349,7 +380,7 @@ def ingest_paths(
         sha: sid for sha, sid in wh.rows("SELECT sha256, source_id FROM sources WHERE status = 'loaded'")
     }
     first_id = int(wh.scalar(sql.next_source_id_sql()))
-    producer = _Producer(files, loaded, first_id, options)
+    producer = _Producer(files, loaded, first_id, options, commit_rows)
     loader = Loader(wh, replace, commit_rows, report)
     if missing:
         loader.commit(list(missing))
@@ -358,7 +389,7 @@ def ingest_paths(
     rows = 0
     try:
         while True:
-            item = producer.out.get()
+            item = producer.take()
             if item is _DONE:
                 break
             assert isinstance(item, PreparedFile | Unchanged | Missing)
