@@ -168,7 +168,9 @@ class _Producer(threading.Thread):
             sid = self.next_id
             self.next_id += 1
             try:
-                item: Item = prepare_file(inp, sid, self.options, self.siblings.lookup, data, self.layouts)
+                item: Item = prepare_file(
+                    inp, sid, self.options, self.siblings.lookup, data, self.layouts, sha
+                )
             except Exception as exc:  # a bug must not cost the other files
                 item = PreparedFile(inp, sha, len(data), sid, error=f"unexpected error: {exc!r}")
                 traceback.print_exc()

@@ -538,11 +538,13 @@ def prepare_file(
     siblings: Callable[[InputFile, int], list[tuple[str, list[str]]]] | None = None,
     data: bytes | None = None,
     cache: LayoutCache | None = None,
+    sha256: str | None = None,
 ) -> PreparedFile:
-    """Read, lay out and stage one file. Never raises for bad input: the reason is in ``error``."""
+    """Read, lay out and stage one file (``sha256``: of ``data``, when the caller has it). Never
+    raises for bad input: the reason is in ``error``."""
     if data is None:
         data = inp.read()
-    prepared = PreparedFile(inp, sha256_of(data), len(data), source_id)
+    prepared = PreparedFile(inp, sha256 or sha256_of(data), len(data), source_id)
     sheet = False
     try:
         sheet = inp.suffix in SHEET_SUFFIXES and _is_workbook(data, inp.suffix, prepared)
