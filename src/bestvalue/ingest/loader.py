@@ -13,7 +13,9 @@ import json
 import queue
 import threading
 import traceback
+from collections import deque
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -26,7 +28,15 @@ from bestvalue.ingest import sql
 from bestvalue.ingest.inputs import InputError, InputFile, expand_paths
 from bestvalue.ingest.layout import LayoutCache
 from bestvalue.ingest.models import FileResult, IngestSummary, Status
-from bestvalue.ingest.prepare import Options, PreparedFile, conform, prepare_file, sha256_of
+from bestvalue.ingest.prepare import (
+    Options,
+    PlannedFile,
+    PreparedFile,
+    conform,
+    plan_file,
+    sha256_of,
+    stage_file,
+)
 from bestvalue.ingest.siblings import SiblingIndex
 from bestvalue.schema import ensure_schema
 
@@ -68,6 +78,10 @@ REJECT_SCHEMA: dict[str, Any] = {
 }
 MAX_GROUP_FILES = 500
 MIN_AHEAD_ROWS = 50_000
+# Files are staged (CSV parsed, frames built: mostly Polars, which releases the GIL) on this many
+# threads, at most this many files ahead of the one handed over next.
+STAGE_THREADS = 2
+STAGE_AHEAD = 4
 _DONE = object()
 
 
@@ -150,34 +164,71 @@ class _Producer(threading.Thread):
             self._room.notify()
         return item
 
+    def _stage(self, planned: PlannedFile) -> PreparedFile:
+        try:
+            return stage_file(planned, self.options)
+        except Exception as exc:  # a bug must not cost the other files
+            traceback.print_exc()
+            p = planned.prepared
+            return PreparedFile(p.input, p.sha256, p.size, p.source_id, error=f"unexpected error: {exc!r}")
+
     def run(self) -> None:
-        seen: dict[str, int] = {}
-        for inp in self.files:
-            if self.stop.is_set():
-                break
-            try:
-                data = inp.read()
-            except OSError as exc:
-                self._put(Missing(inp.display, f"cannot read: {exc}"))
-                continue
-            sha = sha256_of(data)
-            known = self.loaded.get(sha) or seen.get(sha)
-            if known:
-                self._put(Unchanged(inp, sha, len(data), known))
-                continue
-            sid = self.next_id
-            self.next_id += 1
-            try:
-                item: Item = prepare_file(
-                    inp, sid, self.options, self.siblings.lookup, data, self.layouts, sha
-                )
-            except Exception as exc:  # a bug must not cost the other files
-                item = PreparedFile(inp, sha, len(data), sid, error=f"unexpected error: {exc!r}")
-                traceback.print_exc()
-            if isinstance(item, PreparedFile) and item.error is None:
-                seen[sha] = sid
-            self._put(item)
+        """Plan the files in order on this thread; stage them on ``STAGE_THREADS`` others (staging
+        one file depends on no other), handing the results over in input order."""
+        seen: dict[str, int | Future[PreparedFile]] = {}
+        waiting: deque[Item | Future[PreparedFile]] = deque()
+
+        def hand_over(keep: int) -> None:
+            while len(waiting) > keep or (waiting and _ready(waiting[0])):
+                head = waiting.popleft()
+                self._put(head.result() if isinstance(head, Future) else head)
+
+        with ThreadPoolExecutor(STAGE_THREADS, thread_name_prefix="bestvalue-ingest-stage") as pool:
+            for inp in self.files:
+                if self.stop.is_set():
+                    break
+                hand_over(STAGE_AHEAD)
+                try:
+                    data = inp.read()
+                except OSError as exc:
+                    waiting.append(Missing(inp.display, f"cannot read: {exc}"))
+                    continue
+                sha = sha256_of(data)
+                known = self.loaded.get(sha) or _loaded_id(seen, sha)
+                if known:
+                    waiting.append(Unchanged(inp, sha, len(data), known))
+                    continue
+                sid = self.next_id
+                self.next_id += 1
+                try:
+                    planned = plan_file(inp, sid, self.options, self.siblings.lookup, data, self.layouts, sha)
+                except Exception as exc:  # a bug must not cost the other files
+                    traceback.print_exc()
+                    waiting.append(PreparedFile(inp, sha, len(data), sid, error=f"unexpected error: {exc!r}"))
+                    continue
+                staged = pool.submit(self._stage, planned)
+                seen.setdefault(sha, staged)
+                waiting.append(staged)
+            hand_over(0)
         self._put(_DONE)
+
+
+def _ready(item: Item | Future[PreparedFile]) -> bool:
+    return not isinstance(item, Future) or item.done()
+
+
+def _loaded_id(seen: dict[str, int | Future[PreparedFile]], sha: str) -> int | None:
+    """The source id of an earlier file with these bytes that staged without error (waiting for it
+    if it is still being staged), else ``None``: then this copy is prepared again, as before."""
+    first = seen.get(sha)
+    if isinstance(first, Future):
+        p = first.result()
+        if p.error is None:
+            seen[sha] = p.source_id
+            return p.source_id
+        del seen[sha]
+        return None
+    return first
 
 
 def _result_base(p: PreparedFile, status: Status) -> FileResult:
