@@ -138,9 +138,9 @@ class _Producer(threading.Thread):
         self.layouts = LayoutCache()
         self.out: queue.Queue[tuple[object, int]] = queue.Queue()
         self.stop = threading.Event()
-        # What is prepared but not yet taken: at most about one commit group of rows (and a bounded
-        # number of files), so reading runs on while the previous group is written.
-        self.ahead_rows = max(ahead_rows, MIN_AHEAD_ROWS)
+        # What is prepared but not yet taken: at most about half a commit group of rows (and a
+        # bounded number of files), so reading runs on while the previous group is written.
+        self.ahead_rows = max(ahead_rows // 2, MIN_AHEAD_ROWS)
         self._pending = [0, 0]  # rows, items
         self._room = threading.Condition()
 

@@ -403,7 +403,7 @@ def stage_frame(
 
 def conform(frames: list[pl.DataFrame]) -> pl.DataFrame:
     """Staged frames of several files as one frame with every ``STAGED_SCHEMA`` column, in order."""
-    batch = pl.concat(frames, how="diagonal_relaxed") if len(frames) > 1 else frames[0]
+    batch = pl.concat(frames, how="diagonal_relaxed", rechunk=False) if len(frames) > 1 else frames[0]
     missing = [
         pl.lit(None, dtype).alias(name) for name, dtype in STAGED_SCHEMA.items() if name not in batch.columns
     ]
