@@ -613,17 +613,10 @@ def stage_file(planned: PlannedFile, options: Options) -> PreparedFile:
     return prepared
 
 
-def prepare_file(
-    inp: InputFile,
-    source_id: int,
-    options: Options,
-    siblings: Callable[[InputFile, int], list[tuple[str, list[str]]]] | None = None,
-    data: bytes | None = None,
-    cache: LayoutCache | None = None,
-    sha256: str | None = None,
-) -> PreparedFile:
-    """Read, lay out and stage one file. Never raises for bad input: the reason is in ``error``."""
-    return stage_file(plan_file(inp, source_id, options, siblings, data, cache, sha256), options)
+def prepare_file(inp: InputFile, source_id: int, options: Options, data: bytes | None = None) -> PreparedFile:
+    """Read, lay out and stage one file on its own (no sibling files, no layout cache; the loader
+    plans and stages files itself). Never raises for bad input: the reason is in ``error``."""
+    return stage_file(plan_file(inp, source_id, options, data=data), options)
 
 
 def notes_json(notes: list[str]) -> str:
