@@ -3,11 +3,16 @@ order, and a copy of a file is `unchanged` only when the first copy staged witho
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from bestvalue.engine import Warehouse
+from bestvalue.ingest import loader
 from bestvalue.ingest.loader import STAGE_AHEAD, ingest_paths
-from bestvalue.ingest.prepare import Options
+from bestvalue.ingest.prepare import Options, PlannedFile, PreparedFile
 from bestvalue.reference.councils import resolve_council
 
 
@@ -60,3 +65,30 @@ def test_copy_of_a_failed_file_is_tried_again(tmp_path: Path, warehouse: Warehou
     # With the council given, the first copy loads and the second is unchanged.
     files = ingest_paths(warehouse, [tmp_path], Options(council=resolve_council("Trafford"))).files
     assert [r.status for r in files] == ["loaded", "unchanged"]
+
+
+def test_a_crash_while_staging_or_planning_fails_that_file_only(
+    tmp_path: Path, warehouse: Warehouse, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Fault injection: the real plan and stage steps, made to raise for one file each (a bug)."""
+    tmp_path = folder(tmp_path)
+    for i in range(5):
+        (tmp_path / f"spend-{i}.csv").write_text(month(i, 3))
+
+    def failing(step: Callable[..., PreparedFile | PlannedFile], name: str) -> Callable[..., object]:
+        def run(*args: Any, **kwargs: Any) -> object:
+            first = args[0]
+            inp = first.prepared.input if isinstance(first, PlannedFile) else first
+            if inp.name == name:
+                raise RuntimeError("injected")
+            return step(*args, **kwargs)
+
+        return run
+
+    monkeypatch.setattr(loader, "plan_file", failing(loader.plan_file, "spend-1.csv"))
+    monkeypatch.setattr(loader, "stage_file", failing(loader.stage_file, "spend-3.csv"))
+    files = ingest_paths(warehouse, [tmp_path]).files
+    assert [r.status for r in files] == ["loaded", "failed", "loaded", "failed", "loaded"]
+    injected = "unexpected error: RuntimeError('injected')"
+    assert [r.error for r in files if r.status == "failed"] == [injected, injected]
+    assert warehouse.scalar("SELECT count(*) FROM spend") == 9
