@@ -1,10 +1,10 @@
 """Load prepared files into the warehouse: batches, transactions, accounting, idempotency.
 
-A reader thread prepares files (decode, layout, Polars) while this thread writes them to
-DuckDB. Files are written in commit groups: each group is one transaction, so every file
-is either wholly in the warehouse or wholly absent, and a killed process leaves the
-warehouse as it was before the group it was writing. ``commit_rows=0`` commits each file on
-its own.
+A reader thread reads and lays out files in order (decode, layout) and two staging threads
+parse and stage them (Polars), while this thread writes them to DuckDB. Files are written in
+commit groups: each group is one transaction, so every file is either wholly in the warehouse
+or wholly absent, and a killed process leaves the warehouse as it was before the group it was
+writing. ``commit_rows=0`` commits each file on its own.
 """
 
 from __future__ import annotations
@@ -119,7 +119,7 @@ def _inputs(paths: Iterable[str | Path]) -> tuple[list[InputFile], list[Missing]
 
 
 class _Producer(threading.Thread):
-    """Prepares files in order and hands them over through a bounded queue."""
+    """Prepares files and hands them over in input order, a bounded number of rows ahead."""
 
     def __init__(
         self,
