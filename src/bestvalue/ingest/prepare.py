@@ -407,7 +407,7 @@ def stage_frame(
 
 def conform(frames: list[pl.DataFrame]) -> pl.DataFrame:
     """Staged frames of several files as one frame with every ``STAGED_SCHEMA`` column, in order."""
-    batch = pl.concat(frames, how="diagonal_relaxed") if len(frames) > 1 else frames[0]
+    batch = pl.concat(frames, how="diagonal_relaxed", rechunk=False) if len(frames) > 1 else frames[0]
     missing = [
         pl.lit(None, dtype).alias(name) for name, dtype in STAGED_SCHEMA.items() if name not in batch.columns
     ]
@@ -416,30 +416,48 @@ def conform(frames: list[pl.DataFrame]) -> pl.DataFrame:
     return batch.select(pl.col(name).cast(dtype) for name, dtype in STAGED_SCHEMA.items())
 
 
-def _csv_tables(
-    data: bytes,
-    inp: InputFile,
+@dataclass
+class PlannedFile:
+    """A file read and laid out (the part of preparing that depends on the files before it), not
+    yet staged. ``sheet``: a workbook, laid out when staged."""
+
+    prepared: PreparedFile
+    data: bytes
+    sheet: bool = False
+    text: str = ""
+    layout: Layout | None = None
+
+
+def _csv_layout(
+    planned: PlannedFile,
     siblings: Callable[[InputFile, int], list[tuple[str, list[str]]]] | None,
-    prepared: PreparedFile,
     cache: LayoutCache | None,
-) -> tuple[RawTable, Layout]:
-    decoded = decode(data)
+) -> None:
+    prepared = planned.prepared
+    decoded = decode(planned.data)
     prepared.encoding = decoded.encoding
     text = decoded.text if decoded.text is not None else decoded.data.decode("utf-8")
-    utf8 = decoded.data
+    planned.data = decoded.data
     text, unwrapped = unwrap_excel_text(text)
     if unwrapped:
-        utf8 = text.encode("utf-8")
+        planned.data = text.encode("utf-8")
         prepared.notes.append(f'{unwrapped} cells written as ="..." (Excel text formulas) read as their text')
     layout = cache.lookup(text) if cache is not None else None
     if layout is None:
         delimiter, records = sample_records(text)
+        inp = prepared.input
         layout = detect_layout(records, delimiter, (lambda w: siblings(inp, w)) if siblings else None)
         if cache is not None:
             cache.remember(text, layout)
-    raw = read_csv_table(utf8, text, layout)
-    prepared.raw_line = _line_reader(text)
-    return raw, layout
+    planned.text = text
+    planned.layout = layout
+
+
+def _csv_tables(planned: PlannedFile) -> tuple[RawTable, Layout]:
+    assert planned.layout is not None
+    raw = read_csv_table(planned.data, planned.text, planned.layout)
+    planned.prepared.raw_line = _line_reader(planned.text)
+    return raw, planned.layout
 
 
 def _line_reader(text: str) -> Callable[[int], str]:
@@ -571,26 +589,44 @@ def _is_workbook(data: bytes, suffix: str, prepared: PreparedFile) -> bool:
     return False
 
 
-def prepare_file(
+def plan_file(
     inp: InputFile,
     source_id: int,
     options: Options,
     siblings: Callable[[InputFile, int], list[tuple[str, list[str]]]] | None = None,
     data: bytes | None = None,
     cache: LayoutCache | None = None,
-) -> PreparedFile:
-    """Read, lay out and stage one file. Never raises for bad input: the reason is in ``error``."""
+    sha256: str | None = None,
+) -> PlannedFile:
+    """Read and lay out one file (``sha256``: of ``data``, when the caller has it). Files are
+    planned one after another, in order (the layout cache learns from each); staging each planned
+    file (:func:`stage_file`) depends on nothing else, so it may run on another thread."""
     if data is None:
         data = inp.read()
-    prepared = PreparedFile(inp, sha256_of(data), len(data), source_id)
-    sheet = False
+    planned = PlannedFile(PreparedFile(inp, sha256 or sha256_of(data), len(data), source_id), data)
     try:
-        sheet = inp.suffix in SHEET_SUFFIXES and _is_workbook(data, inp.suffix, prepared)
+        planned.sheet = inp.suffix in SHEET_SUFFIXES and _is_workbook(data, inp.suffix, planned.prepared)
+        if not planned.sheet:
+            _csv_layout(planned, siblings, cache)
+    except (LayoutError, PrepareError, NotTextError, UnicodeDecodeError) as exc:
+        planned.prepared.error = str(exc)
+    return planned
+
+
+def stage_file(planned: PlannedFile, options: Options) -> PreparedFile:
+    """Read the planned file's records and stage them. Never raises for bad input: the reason is in
+    ``error``."""
+    prepared = planned.prepared
+    if prepared.error is not None:
+        return prepared
+    inp = prepared.input
+    sheet = planned.sheet
+    try:
         if sheet:
-            raw, layout = _sheet_tables(data, prepared)
+            raw, layout = _sheet_tables(planned.data, prepared)
         else:
-            raw, layout = _csv_tables(data, inp, siblings, prepared, cache)
-        frame, council, period, notes = stage_frame(raw, layout, inp, source_id, options)
+            raw, layout = _csv_tables(planned)
+        frame, council, period, notes = stage_frame(raw, layout, inp, prepared.source_id, options)
     except (LayoutError, PrepareError, NotTextError, UnicodeDecodeError) as exc:
         prepared.error = str(exc)
         return prepared
@@ -615,6 +651,12 @@ def prepare_file(
     if period is None and frame.get_column("payment_date").null_count() == frame.height and frame.height:
         prepared.notes.append("no usable dates and no period in the file name: pass --period")
     return prepared
+
+
+def prepare_file(inp: InputFile, source_id: int, options: Options, data: bytes | None = None) -> PreparedFile:
+    """Read, lay out and stage one file on its own (no sibling files, no layout cache; the loader
+    plans and stages files itself). Never raises for bad input: the reason is in ``error``."""
+    return stage_file(plan_file(inp, source_id, options, data=data), options)
 
 
 def notes_json(notes: list[str]) -> str:

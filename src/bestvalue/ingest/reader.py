@@ -39,18 +39,21 @@ def column_names(n: int) -> list[str]:
     return [f"c{i}" for i in range(n)]
 
 
-def _quotes_balanced(data: bytes) -> bool:
-    """True if every line holds an even number of double quotes (no quoted newlines)."""
+def _lines_if_unquoted(data: bytes) -> int | None:
+    """The number of lines, or ``None`` if a line holds an odd number of double quotes (a quoted
+    newline, or a stray quote: the record-by-record reader then takes over)."""
+    if b'"' not in data:
+        return _line_count(data)
     arr = np.frombuffer(data, dtype=np.uint8)
     quotes = np.flatnonzero(arr == 34)
-    if quotes.size == 0:
-        return True
     if quotes.size % 2:
-        return False
+        return None
     newlines = np.flatnonzero(arr == 10)
     before = np.searchsorted(quotes, newlines)
     per_line = np.diff(np.concatenate(([0], before, [quotes.size])))
-    return not bool(np.any(per_line % 2))
+    if np.any(per_line % 2):
+        return None
+    return int(newlines.size) + (1 if data and data[-1] != 10 else 0)
 
 
 def _line_count(data: bytes) -> int:
@@ -97,8 +100,9 @@ def _polars_read(body: bytes, ncols: int, delimiter: str) -> pl.DataFrame | None
 SLACK_COLUMNS = 3  # room for trailing delimiters and stray extra fields on the fast path
 
 
-def _trim_slack(frame: pl.DataFrame, layout: Layout) -> pl.DataFrame:
-    """Drop the slack columns nobody used; name the ones that hold values."""
+def _trim_slack(frame: pl.DataFrame, layout: Layout, first_line: int) -> pl.DataFrame:
+    """Drop the slack columns nobody used; name the ones that hold values; number the lines.
+    (Built from the columns directly: a Polars query per file costs more than this work.)"""
     names = column_names(layout.ncols + SLACK_COLUMNS)
     used = layout.ncols
     for i in range(layout.ncols, len(names)):
@@ -106,7 +110,8 @@ def _trim_slack(frame: pl.DataFrame, layout: Layout) -> pl.DataFrame:
             used = i + 1
     if used > layout.ncols:
         layout.headers = layout.headers + [f"column_{i + 1}" for i in range(layout.ncols, used)]
-    return frame.drop(names[used:]) if used < len(names) else frame
+    lines = pl.int_range(first_line + 1, first_line + 1 + frame.height, eager=True).alias(LINE)
+    return pl.DataFrame([*(frame.get_column(n) for n in names[:used]), lines])
 
 
 def read_csv_table(data: bytes, text: str, layout: Layout) -> RawTable:
@@ -116,15 +121,13 @@ def read_csv_table(data: bytes, text: str, layout: Layout) -> RawTable:
     if start is not None:
         offset, first_line = start
         body = data[offset:] if offset else data
-        if _quotes_balanced(body):
-            expected = _line_count(body)
+        expected = _lines_if_unquoted(body)
+        if expected is not None:
             if expected == 0:
                 return RawTable(_empty(ncols), layout.header_records, layout.header_records, "polars")
             frame = _polars_read(body, ncols + SLACK_COLUMNS, layout.delimiter)
             if frame is not None and frame.height == expected:
-                frame = _trim_slack(frame, layout).with_columns(
-                    pl.int_range(first_line + 1, first_line + 1 + frame.height).alias(LINE)
-                )
+                frame = _trim_slack(frame, layout, first_line)
                 return RawTable(frame, layout.header_records + expected, layout.header_records, "polars")
     return _read_csv_slow(text, layout)
 
