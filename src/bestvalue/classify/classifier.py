@@ -5,6 +5,7 @@
    or a description the council uses like a category, mapped by the shipped rules (or similarity);
 3. ``payee``: the payee's name says the payment is not a purchase of goods or services (the tax
    authority, a pension fund; :mod:`bestvalue.classify.payees`);
+   ``payee_trade``: the payee's name states its trade ("... Construction Ltd", "... Day Nursery");
 4. ``supplier_profile``: what the same supplier's spend is categorised as across all councils;
 5. ``text_model``: the linear text model over supplier, description, service area, weak wordings,
    the payee's kind and the amount;
@@ -23,7 +24,7 @@ import polars as pl
 from bestvalue.classify.evidence import council_wordings, published, reconciled
 from bestvalue.classify.mapping import NOTIT, generic_wordings
 from bestvalue.classify.model import TextModel
-from bestvalue.classify.payees import PUBLIC_KINDS, payee_decisions, with_payee_kind
+from bestvalue.classify.payees import PUBLIC_KINDS, payee_decisions, trade_decisions, with_payee_kind
 from bestvalue.classify.profiles import build_profiles, profile_decisions, supplier_keys
 from bestvalue.classify.taxonomy import NONPROC, taxonomy
 from bestvalue.classify.text import normalise_expr
@@ -32,6 +33,7 @@ METHODS: tuple[str, ...] = (
     "published_proclass",
     "council_category",
     "payee",
+    "payee_trade",
     "supplier_profile",
     "text_model",
     "unclassified",
@@ -297,7 +299,7 @@ def with_ict_detail(results: pl.DataFrame, combos: pl.DataFrame, model: TextMode
     todo = results.filter(
         pl.col("is_it").fill_null(False)
         & (pl.col("proclass_code") == head)
-        & pl.col("method").is_in(["council_category", "supplier_profile"])
+        & pl.col("method").is_in(["council_category", "payee_trade", "supplier_profile"])
     )
     if model is None or todo.height == 0:
         return results
@@ -401,6 +403,11 @@ def classify_combinations(combos: pl.DataFrame, model: TextModel | None) -> Clas
     payee = payee_decisions(remaining)
     parts.append(_finish(payee, "payee"))
     remaining = remaining.join(payee.select("k"), on="k", how="anti")
+    # the trade a payee's name states decides its rows (and counts in the text model's service-area
+    # context), but is no evidence for the supplier's profile: a name says nothing of other customers
+    trade = trade_decisions(remaining)
+    parts.append(_finish(trade, "payee_trade"))
+    remaining = remaining.join(trade.select("k"), on="k", how="anti")
     strong = pl.concat(
         [reconciled(pub, pub_words).select("k", "code"), cat.select("k", "code"), payee.select("k", "code")],
         how="vertical",
@@ -413,7 +420,7 @@ def classify_combinations(combos: pl.DataFrame, model: TextModel | None) -> Clas
     empty = remaining.filter(~_has_text(remaining))
     remaining = remaining.filter(_has_text(remaining))
     if model is not None:
-        decided = pl.concat([d.select("k", "code") for d in (pub, cat, payee, prof)], how="vertical")
+        decided = pl.concat([d.select("k", "code") for d in (pub, cat, payee, trade, prof)], how="vertical")
         ctx = context_counts(remaining, decided, combos, model.classes)
         parts.append(_finish(model_decisions(remaining, model, ctx), "text_model"))
         remaining = remaining.head(0)
