@@ -5,8 +5,9 @@
    or a description the council uses like a category, mapped by the shipped rules (or similarity);
 3. ``payee``: the payee's name says the payment is not a purchase of goods or services (the tax
    authority, a pension fund; :mod:`bestvalue.classify.payees`);
-   ``payee_trade``: the payee's name states its trade ("... Construction Ltd", "... Day Nursery");
 4. ``supplier_profile``: what the same supplier's spend is categorised as across all councils;
+   ``payee_trade``: where no profile decides, the payee's name states its trade ("... Construction
+   Ltd", "... Day Nursery");
 5. ``text_model``: the linear text model over supplier, description, service area, weak wordings,
    the payee's kind and the amount;
 6. ``unclassified``: nothing to go on.
@@ -33,8 +34,8 @@ METHODS: tuple[str, ...] = (
     "published_proclass",
     "council_category",
     "payee",
-    "payee_trade",
     "supplier_profile",
+    "payee_trade",
     "text_model",
     "unclassified",
 )
@@ -403,11 +404,6 @@ def classify_combinations(combos: pl.DataFrame, model: TextModel | None) -> Clas
     payee = payee_decisions(remaining)
     parts.append(_finish(payee, "payee"))
     remaining = remaining.join(payee.select("k"), on="k", how="anti")
-    # the trade a payee's name states decides its rows (and counts in the text model's service-area
-    # context), but is no evidence for the supplier's profile: a name says nothing of other customers
-    trade = trade_decisions(remaining)
-    parts.append(_finish(trade, "payee_trade"))
-    remaining = remaining.join(trade.select("k"), on="k", how="anti")
     strong = pl.concat(
         [reconciled(pub, pub_words).select("k", "code"), cat.select("k", "code"), payee.select("k", "code")],
         how="vertical",
@@ -417,10 +413,16 @@ def classify_combinations(combos: pl.DataFrame, model: TextModel | None) -> Clas
     prof = _children(profile_decisions(remaining, profiles, keys), combos)
     parts.append(_finish(prof, "supplier_profile"))
     remaining = remaining.join(prof.select("k"), on="k", how="anti")
+    # The trade a payee's name states decides where no profile does. It is evidence for neither
+    # supplier profiles (a name says nothing of what other customers bought) nor the text model's
+    # service-area context (the model reads the same name).
+    trade = trade_decisions(remaining)
+    parts.append(_finish(trade, "payee_trade"))
+    remaining = remaining.join(trade.select("k"), on="k", how="anti")
     empty = remaining.filter(~_has_text(remaining))
     remaining = remaining.filter(_has_text(remaining))
     if model is not None:
-        decided = pl.concat([d.select("k", "code") for d in (pub, cat, payee, trade, prof)], how="vertical")
+        decided = pl.concat([d.select("k", "code") for d in (pub, cat, payee, prof)], how="vertical")
         ctx = context_counts(remaining, decided, combos, model.classes)
         parts.append(_finish(model_decisions(remaining, model, ctx), "text_model"))
         remaining = remaining.head(0)

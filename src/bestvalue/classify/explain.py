@@ -131,16 +131,6 @@ def explain_row(wh: Warehouse, spend_id: int, model: TextModel | None = None) ->
         )
         evidence.append(Evidence(method="payee", decided=False, detail=detail))
 
-    trade = trade_decisions(combo)
-    if trade.height:
-        evidence.append(_first_decision("payee_trade", trade, decided_by))
-    else:
-        evidence.append(
-            Evidence(
-                method="payee_trade", decided=False, detail="the payee's name states no trade a rule reads"
-            )
-        )
-
     keys = supplier_keys(combo)
     if keys.height:
         skey = keys["supplier_key"][0]
@@ -176,6 +166,16 @@ def explain_row(wh: Warehouse, spend_id: int, model: TextModel | None = None) ->
                 method="supplier_profile",
                 decided=False,
                 detail="payee is an individual or redacted: no supplier profile",
+            )
+        )
+
+    trade = trade_decisions(combo)
+    if trade.height:
+        evidence.append(_first_decision("payee_trade", trade, decided_by))
+    else:
+        evidence.append(
+            Evidence(
+                method="payee_trade", decided=False, detail="the payee's name states no trade a rule reads"
             )
         )
 

@@ -16,10 +16,10 @@ A second table, ``data/trade_rules.csv``, reads the trade a payee's name states 
 Ltd", "... Day Nursery", "... Taxis", "... Software Ltd"): such a name says what was bought more
 reliably than the text model does when the model has only the name and an amount to go on (on
 held-out councils the model was right for about a quarter of the £ of such payees it was unsure
-about). These decisions are the classifier's ``payee_trade`` method, for payees no payee rule reads
-(never public bodies or schools). Like the stronger methods they count in the text model's
-service-area context, but they are no evidence for supplier profiles (a name says nothing about
-what the payee's other customers bought).
+about). These decisions are the classifier's ``payee_trade`` method, after the supplier profile and for
+payees no payee rule reads (never public bodies or schools). They are evidence for neither
+supplier profiles (a name says nothing about what the payee's other customers bought) nor the text
+model's service-area context (the model reads the same name).
 
 Rules use general words only: no council, body or supplier is named.
 """

@@ -169,8 +169,7 @@ def context_counts() -> str:
                count(*) AS n
         FROM spend s JOIN spend_classification c ON c.spend_id = s.spend_id
         WHERE s.council_code = ? AND lower(trim(coalesce(s.service_area, s.department))) = ?
-          AND c.method IN ('published_proclass', 'council_category', 'payee', 'payee_trade',
-                           'supplier_profile')
+          AND c.method IN ('published_proclass', 'council_category', 'payee', 'supplier_profile')
         GROUP BY 1
         HAVING level1 IS NOT NULL
     """
