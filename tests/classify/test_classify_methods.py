@@ -66,6 +66,15 @@ ROWS: dict[int, tuple[str | None, ...]] = {
     35: (SHEFFIELD, "NETCO LIMITED", None, None, None, None, None),
     # A wording that says ICT but not which kind: the text model names the sub-category.
     36: (SALFORD, "Vodafone Ltd", "Comms & Computing", "mobile phone contract", None, None, None),
+    # A payee's name that states its trade decides where no profile does (payee_trade) ...
+    37: (SHEFFIELD, "Northshire Construction Ltd", None, None, None, None, None),
+    # ... after the council's own wording.
+    38: (MANCHESTER, "Northshire Construction Ltd", "Postage", None, None, None, None),
+    # ... and after the supplier's profile (what councils' own wordings say it sells).
+    40: (SALFORD, "Gamma Builders Ltd", "Electricity", None, None, None, None),
+    41: (SALFORD, "Gamma Builders Ltd", "Electricity", "meter 2", None, None, None),
+    42: (SALFORD, "Gamma Builders Ltd", "Electricity", "meter 3", None, None, None),
+    43: (SHEFFIELD, "Gamma Builders Ltd", None, None, None, None, None),
 }
 
 
@@ -113,6 +122,7 @@ def test_one_classification_per_row_each_with_a_reason(
             "council_category",
             "payee",
             "supplier_profile",
+            "payee_trade",
             "text_model",
             "unclassified",
         )
@@ -141,6 +151,9 @@ def test_one_classification_per_row_each_with_a_reason(
         (22, "council_category", "321017", False),
         (30, "published_proclass", "150000", False),
         (35, "supplier_profile", "271440", True),
+        (37, "payee_trade", "391110", False),
+        (38, "council_category", "301200", False),
+        (43, "supplier_profile", "371000", False),
     ],
 )
 def test_method_order_and_answers(
@@ -195,9 +208,10 @@ def test_explain(warehouse: Warehouse, classified: dict[int, Any]) -> None:
         "council_category",
         "payee",
         "supplier_profile",
+        "payee_trade",
         "text_model",
     ]
-    assert [e.decided for e in ex.evidence] == [False, False, False, True, False]
+    assert [e.decided for e in ex.evidence] == [False, False, False, True, False, False]
     assert "4 categorised rows in 1 councils" in ex.evidence[3].detail
     model_row = explain_row(warehouse, 7)  # the explanation re-derives the model's decision exactly
     assert model_row.method == "text_model" and model_row.evidence[-1].decided
@@ -205,6 +219,9 @@ def test_explain(warehouse: Warehouse, classified: dict[int, Any]) -> None:
     assert model_row.evidence[-1].confidence == classified[7]["confidence"]
     tax = explain_row(warehouse, 19)
     assert tax.method == "payee" and tax.evidence[2].decided and tax.evidence[2].code == "NONPROC"
+    trade = explain_row(warehouse, 37)
+    assert trade.method == "payee_trade" and trade.evidence[4].decided and trade.evidence[4].code == "391110"
+    assert "trade_builder" in (trade.evidence[4].detail or "")
     ex1 = explain_row(warehouse, 1)
     assert ex1.evidence[0].decided and ex1.evidence[0].code == "271430"
     assert ex1.evidence[1].code == "301200"  # the wording had an answer too, but ranks second

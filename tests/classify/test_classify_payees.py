@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import polars as pl
 import pytest
 
-from bestvalue.classify.payees import PUBLIC_KINDS, payee_decisions, payee_kinds, payee_rules, with_payee_kind
+from bestvalue.classify.payees import (
+    PUBLIC_KINDS,
+    PayeeRule,
+    first_match,
+    payee_decisions,
+    payee_rules,
+    trade_decisions,
+    trade_rules,
+    with_payee_kind,
+)
 from bestvalue.classify.taxonomy import NONPROC, taxonomy
 
 
@@ -16,22 +26,21 @@ def _kind(name: str) -> str | None:
     return got["payee_class"][0]
 
 
-def test_payee_rule_table_is_well_formed() -> None:
+@pytest.mark.parametrize(("table", "out"), [(payee_rules, "payee_rule"), (trade_rules, "trade_rule")])
+def test_name_rule_tables_are_well_formed(table: Callable[[], tuple[PayeeRule, ...]], out: str) -> None:
     tax = taxonomy()
-    ids = [r.rule for r in payee_rules()]
+    ids = [r.rule for r in table()]
     assert len(ids) == len(set(ids))
-    for r in payee_rules():
+    for r in table():
         re.compile(r.pattern)
         if r.unless:
             re.compile(r.unless)
         assert r.code == "" or r.code in tax or r.code == NONPROC, r.rule
         assert (r.code == "") == (r.confidence == 0), r.rule
         assert r.examples and r.note, r.rule
-
-
-def test_every_example_is_read_by_its_own_rule() -> None:
-    examples = [(e, r.rule) for r in payee_rules() for e in r.examples]
-    got = dict(payee_kinds(pl.Series([e for e, _ in examples])).iter_rows())
+    # every example is read by its own rule
+    examples = [(e, r.rule) for r in table() for e in r.examples]
+    got = dict(first_match(pl.Series([e for e, _ in examples]), table(), out).iter_rows())
     wrong = [(e, want, got.get(e)) for e, want in examples if got.get(e) != want]
     assert not wrong, wrong
 
@@ -65,15 +74,55 @@ def test_payee_kinds(name: str, kind: str | None) -> None:
     assert _kind(name) == kind
 
 
-def test_only_tax_and_pension_payees_decide() -> None:
+def test_only_tax_and_pension_payees_and_named_trades_decide() -> None:
     combos = pl.DataFrame(
         {
-            "k": [1, 2, 3, 4],
-            "supplier_name": ["HMRC", "Northshire Pension Fund", "Anytown City Council", "Acme Ltd"],
+            "k": [1, 2, 3, 4, 5, 6],
+            "supplier_name": [
+                "HMRC",
+                "Northshire Pension Fund",
+                "Anytown City Council",
+                "Acme Ltd",
+                "Acme Construction Ltd",
+                "Anytown Council Building Construction Services",  # a public body: no trade decision
+            ],
         },
         schema={"k": pl.UInt64, "supplier_name": pl.String},
     )
     got = {k: (c, conf) for k, c, conf, _ in payee_decisions(combos).iter_rows()}
     assert got == {1: (NONPROC, 0.9), 2: ("201810", 0.85)}
+    trades = {k: (c, conf) for k, c, conf, _ in trade_decisions(combos).iter_rows()}
+    assert trades == {5: ("391110", 0.7)}
     assert {"local_authority", "health_body", "central_government"} <= PUBLIC_KINDS
     assert "school" not in PUBLIC_KINDS and "pension_fund" not in PUBLIC_KINDS
+
+
+@pytest.mark.parametrize(
+    ("name", "level1"),
+    [
+        ("Northshire Construction Ltd", "Works - Construction, Repair & Maintenance"),
+        ("J Smith T/A JS Builders", "Works - Construction, Repair & Maintenance"),
+        ("Acme Construction Consultancy Ltd", None),  # consultants are not builders
+        ("Anytown Builders Merchants", None),  # a builders' merchant sells materials
+        ("Construction Industry Training Board", None),
+        ("Little Stars Day Nursery", "Social Community Care Supplies & Services - Children"),
+        ("Hillside Nurseries Ltd", None),  # a plant nursery
+        ("Anytown Private Hire Ltd", "Passenger Transport"),
+        ("Northshire Coaches Ltd", "Passenger Transport"),
+        ("Acme Software Ltd", "Information Communication Technology"),
+        ("Anytown Computer Services", "Information Communication Technology"),
+        ("Kool-It-Services Ltd", None),  # refrigeration: "IT services" is not read
+        ("Anytown Taxi Conversions Ltd", None),
+        ("Acme IT Training Ltd", None),  # ProClass files ICT training under Human Resources
+        ("Acme Telecom Ltd", "Information Communication Technology"),
+        ("Northern Gas Networks Ltd", None),
+        ("Anytown Primary School", None),  # a school: a payee kind, not a trade
+    ],
+)
+def test_trade_decisions(name: str, level1: str | None) -> None:
+    combos = pl.DataFrame(
+        {"k": [1], "supplier_name": [name]}, schema={"k": pl.UInt64, "supplier_name": pl.String}
+    )
+    got = trade_decisions(combos)
+    tax = taxonomy()
+    assert (tax.get(got["code"][0]).level1 if got.height else None) == level1, got["reason"].to_list()

@@ -6,6 +6,8 @@
 3. ``payee``: the payee's name says the payment is not a purchase of goods or services (the tax
    authority, a pension fund; :mod:`bestvalue.classify.payees`);
 4. ``supplier_profile``: what the same supplier's spend is categorised as across all councils;
+   ``payee_trade``: where no profile decides, the payee's name states its trade ("... Construction
+   Ltd", "... Day Nursery");
 5. ``text_model``: the linear text model over supplier, description, service area, weak wordings,
    the payee's kind and the amount;
 6. ``unclassified``: nothing to go on.
@@ -23,7 +25,7 @@ import polars as pl
 from bestvalue.classify.evidence import council_wordings, published, reconciled
 from bestvalue.classify.mapping import NOTIT, generic_wordings
 from bestvalue.classify.model import TextModel
-from bestvalue.classify.payees import PUBLIC_KINDS, payee_decisions, with_payee_kind
+from bestvalue.classify.payees import PUBLIC_KINDS, payee_decisions, trade_decisions, with_payee_kind
 from bestvalue.classify.profiles import build_profiles, profile_decisions, supplier_keys
 from bestvalue.classify.taxonomy import NONPROC, taxonomy
 from bestvalue.classify.text import normalise_expr
@@ -33,6 +35,7 @@ METHODS: tuple[str, ...] = (
     "council_category",
     "payee",
     "supplier_profile",
+    "payee_trade",
     "text_model",
     "unclassified",
 )
@@ -297,7 +300,7 @@ def with_ict_detail(results: pl.DataFrame, combos: pl.DataFrame, model: TextMode
     todo = results.filter(
         pl.col("is_it").fill_null(False)
         & (pl.col("proclass_code") == head)
-        & pl.col("method").is_in(["council_category", "supplier_profile"])
+        & pl.col("method").is_in(["council_category", "payee_trade", "supplier_profile"])
     )
     if model is None or todo.height == 0:
         return results
@@ -410,6 +413,12 @@ def classify_combinations(combos: pl.DataFrame, model: TextModel | None) -> Clas
     prof = _children(profile_decisions(remaining, profiles, keys), combos)
     parts.append(_finish(prof, "supplier_profile"))
     remaining = remaining.join(prof.select("k"), on="k", how="anti")
+    # The trade a payee's name states decides where no profile does. It is evidence for neither
+    # supplier profiles (a name says nothing of what other customers bought) nor the text model's
+    # service-area context (the model reads the same name).
+    trade = trade_decisions(remaining)
+    parts.append(_finish(trade, "payee_trade"))
+    remaining = remaining.join(trade.select("k"), on="k", how="anti")
     empty = remaining.filter(~_has_text(remaining))
     remaining = remaining.filter(_has_text(remaining))
     if model is not None:

@@ -12,7 +12,7 @@ from bestvalue.classify.classifier import model_decisions
 from bestvalue.classify.evidence import council_wordings, published
 from bestvalue.classify.model import TextModel, shipped_model
 from bestvalue.classify.models import Evidence, Explanation
-from bestvalue.classify.payees import payee_decisions, with_payee_kind
+from bestvalue.classify.payees import payee_decisions, trade_decisions, with_payee_kind
 from bestvalue.classify.profiles import supplier_keys
 from bestvalue.classify.taxonomy import NONPROC, taxonomy
 from bestvalue.engine import Warehouse
@@ -166,6 +166,16 @@ def explain_row(wh: Warehouse, spend_id: int, model: TextModel | None = None) ->
                 method="supplier_profile",
                 decided=False,
                 detail="payee is an individual or redacted: no supplier profile",
+            )
+        )
+
+    trade = trade_decisions(combo)
+    if trade.height:
+        evidence.append(_first_decision("payee_trade", trade, decided_by))
+    else:
+        evidence.append(
+            Evidence(
+                method="payee_trade", decided=False, detail="the payee's name states no trade a rule reads"
             )
         )
 
