@@ -504,6 +504,18 @@ def site_stem(raw: str) -> str:
     return key if " " in key else ""
 
 
+def site_owner(raw: str) -> str:
+    """Key of the words after the first `` - `` of a name that starts with a site (``Rossendale Sch -
+    Aspris Child Svcs``); '' when there is no dash, or either side carries a legal form."""
+    if " - " not in raw:
+        return ""
+    head, _, tail = raw.partition(" - ")
+    if not head.strip() or normalise(head).legal_form:
+        return ""
+    norm = normalise(tail)
+    return norm.key if norm.legal_form is None and " " in norm.key else ""
+
+
 _TRADING_AS_RAW = re.compile(
     r"\s+(?:t\s?/\s?a|t\\a|t/as|t\.a\.|trading\s+as|tradings\s+as)[\s:]+", re.IGNORECASE
 )
