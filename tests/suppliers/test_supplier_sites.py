@@ -1,4 +1,5 @@
-"""Sites of a name published with its sites, and misspelt business words: table-driven normaliser
+"""Sites of a name published with its sites, brackets inside registered names, and misspelt
+business words: table-driven normaliser
 cases, the link rule on hand-built keys, and name lists where each pair must merge and its near
 miss must not."""
 
@@ -7,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from bestvalue.suppliers.matching import FuzzyLink, sited_links
-from bestvalue.suppliers.names import normalise, site_owner
+from bestvalue.suppliers.names import bracket_aside, normalise, site_owner
 from bestvalue.suppliers.overrides import Overrides
 from bestvalue.suppliers.resolver import NameTable, resolve
 
@@ -21,6 +22,8 @@ MISSPELT = [
     ("Acme Servics", "acme services", None),
     ("Sevices Direct", "services direct", None),  # anywhere in the name
     ("Servicemaster Ltd", "servicemaster", "company"),  # a longer word is left alone
+    ("ASL Traning Ltd", "asl training", "company"),
+    ("Trainning Direct", "training direct", None),
 ]
 
 
@@ -44,6 +47,23 @@ SITE_OWNERS = [
 @pytest.mark.parametrize(("published", "owner"), SITE_OWNERS)
 def test_site_owner(published: str, owner: str) -> None:
     assert site_owner(published) == owner
+
+
+ASIDES = [
+    ("ASL (Highway Electrical) Training Ltd", "asl training"),
+    ("Asl (Highway Electrical) Training L", "asl training"),  # a cut legal form
+    ("Greens (Decorating) Contractors Ltd", "greens contractors"),
+    ("Rix Petroleum (Hull) Ltd", ""),  # just before the legal form: part of the name
+    ("Capstone Foster Care (South West) L", ""),
+    ("Rix Petroleum (Hull) Ltd - Leeds Depot", ""),
+    ("Acme (Highway Electrical) Training", ""),  # no legal form: not a registered name
+    ("Acme Training Ltd (Leeds)", ""),  # a site after the legal form
+]
+
+
+@pytest.mark.parametrize(("published", "aside"), ASIDES)
+def test_bracket_aside(published: str, aside: str) -> None:
+    assert bracket_aside(published, normalise(published)) == aside
 
 
 def pairs(links: list[FuzzyLink], keys: list[str]) -> set[frozenset[str]]:
@@ -124,6 +144,8 @@ def test_pairs_that_merge_and_near_misses_that_do_not() -> None:
             "Cliffe House Day Nursery (Bramhope)",
             "PTSG Electrical Services Ltd",
             "PTSG ELECTRICAL SEVICES LTD",
+            "ASL (Highway Electrical) Training Ltd",
+            "ASL Traning Ltd",
             # near misses
             "Reeds Rains Ltd (Lettings)",  # a trade word after the legal form is no site
             "Reeds Rains (Bamber Bridge)",
@@ -135,6 +157,8 @@ def test_pairs_that_merge_and_near_misses_that_do_not() -> None:
             "Abbey School Limited (Cheam)",  # a two-word name after the dash may be a site itself
             "Ackroyd Homes Ltd (Leeds)",
             "Ackroyd Holmes Leeds",  # a different word, not a misspelt business word
+            "Rix Petroleum (Hull) Ltd",  # a company of a group, or a franchisee
+            "Rix Petroleum Ltd",
         ]
     )
     for a, b in [
@@ -143,6 +167,7 @@ def test_pairs_that_merge_and_near_misses_that_do_not() -> None:
         ("Aspris Child Svcs Ltd Arden College", "Aspris Childrens Sevices CAMHS"),
         ("Cliffe House Day Nursery Ltd Featherbank", "Cliffe House Day Nursery (Bramhope)"),
         ("PTSG Electrical Services Ltd", "PTSG ELECTRICAL SEVICES LTD"),
+        ("ASL (Highway Electrical) Training Ltd", "ASL Traning Ltd"),
     ]:
         assert ids[a] == ids[b], (a, b)
     for a, b in [
@@ -151,5 +176,6 @@ def test_pairs_that_merge_and_near_misses_that_do_not() -> None:
         ("Kinder Haven Ltd (Wyke)", "Kinder Haven Trading"),
         ("Nexus Multi Academy Trust - Abbey School", "Abbey School Limited (Cheam)"),
         ("Ackroyd Homes Ltd (Leeds)", "Ackroyd Holmes Leeds"),
+        ("Rix Petroleum (Hull) Ltd", "Rix Petroleum Ltd"),
     ]:
         assert ids[a] != ids[b], (a, b)

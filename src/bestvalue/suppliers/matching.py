@@ -48,6 +48,10 @@ join two different organisations:
   Abbey School``). A firm that itself publishes ``<name> Ltd <site>`` names its own sites so; a
   place after a name never published that way may be a franchisee (``Metro Rod (South Yorkshire)``,
   ``Reeds Rains (Bamber Bridge)`` beside only ``Reeds Rains Ltd (Lettings)``);
+* **a bracket inside a registered name**: ``ASL (Highway Electrical) Training Ltd`` is linked to
+  the registered name without the bracket (``ASL Traning Ltd``), when words of the name follow the
+  bracket; a bracket just before the legal form is part of the name (``Rix Petroleum (Hull) Ltd``,
+  ``Northern Powergrid (Yorkshire) plc``: companies of a group and franchisees register so);
 * **marked initials**: initials written with the small words in lower case (``TfGM``, ``DfT``) are
   linked to the one key whose words give those letters, small words exactly where the lower-case
   letters are (``Transport for Greater Manchester``), neither carrying a legal form.
@@ -377,6 +381,20 @@ def sited_links(
             pos = key.rfind(" ", 0, pos)
             if pos <= 0:
                 break
+    return links
+
+
+def aside_links(keys: list[str], registered: list[bool], asides: dict[str, str]) -> list[FuzzyLink]:
+    """Links from keys of registered names with a bracket inside them (``asides``: key -> key of the
+    name without the bracket, ``ASL (Highway Electrical) Training Ltd`` -> ``asl training``) to that
+    key, when a published name registers it too (``ASL Traning Ltd``)."""
+    index = {k: i for i, k in enumerate(keys)}
+    links: list[FuzzyLink] = []
+    for key, aside in sorted(asides.items()):
+        j = index.get(aside)
+        if j is not None and registered[j] and aside != key:
+            detail = f"'{aside}' is the name without the words in brackets inside it"
+            links.append(FuzzyLink(index[key], j, round(len(aside) / len(key), 3), detail))
     return links
 
 

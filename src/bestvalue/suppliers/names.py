@@ -516,6 +516,25 @@ def site_owner(raw: str) -> str:
     return norm.key if norm.legal_form is None and " " in norm.key else ""
 
 
+_MID_BRACKET = re.compile(r"^([^()]*\S)\s*\(([^()]+)\)\s*(?=[a-z])([^()]*)$")
+
+
+def bracket_aside(raw: str, norm: NormalisedName) -> str:
+    """Key of a registered name without a bracket inside it, before more words of the name (``ASL
+    (Highway Electrical) Training Ltd`` -> ``asl training``); '' when there is no such bracket, or
+    either form lacks a legal form. A bracket just before the legal form (``Rix Petroleum (Hull)
+    Ltd``) is part of the name: that is how a company of a group or a franchisee registers."""
+    if norm.legal_form is None or "(" not in raw:
+        return ""
+    m = _MID_BRACKET.match(fold(raw))
+    if not m:
+        return ""
+    if normalise(m.group(0)[: m.end(2) + 1]).key == norm.key:  # nothing but a legal form after it
+        return ""
+    aside = normalise(f"{m.group(1)} {m.group(3)}")
+    return aside.key if aside.legal_form and aside.key != norm.key and " " in aside.key else ""
+
+
 _TRADING_AS_RAW = re.compile(
     r"\s+(?:t\s?/\s?a|t\\a|t/as|t\.a\.|trading\s+as|tradings\s+as)[\s:]+", re.IGNORECASE
 )
