@@ -281,6 +281,10 @@ ASIDES = [
     ("Greens (Decorating) Contractors Ltd", "greens contractors"),
     ("Rix Petroleum (Hull) Ltd", ""),  # just before the legal form: part of the name
     ("Capstone Foster Care (South West) L", ""),
+    ("Elevation Music CIC (UK) Ltd", ""),  # legal forms only after the bracket
+    ("CITY ELECTRICAL FACTORS (CEF) LTD", ""),
+    ("ACORN CARE (NE) LTD - SUPPORTED LIVING", ""),  # a site after the legal form
+    ("INDIGO CARE SERVICES (2) LTD T/A LOFTHOUSE GRANGE", ""),
     ("Rix Petroleum (Hull) Ltd - Leeds Depot", ""),
     ("Acme (Highway Electrical) Training", ""),  # no legal form: not a registered name
     ("Acme Training Ltd (Leeds)", ""),  # a site after the legal form

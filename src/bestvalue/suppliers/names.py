@@ -517,6 +517,9 @@ def site_owner(raw: str) -> str:
 
 
 _MID_BRACKET = re.compile(r"^([^()]*\S)\s*\(([^()]+)\)\s*(?=[a-z])([^()]*)$")
+_FORM_FIRST = re.compile(
+    r"(?:ltd|limited|plc|llp|cic|cio|llc|lp|l|li|lt|lim|limi|limit|limite|co|company|uk)\b"
+)
 
 
 def bracket_aside(raw: str, norm: NormalisedName) -> str:
@@ -529,7 +532,7 @@ def bracket_aside(raw: str, norm: NormalisedName) -> str:
     m = _MID_BRACKET.match(fold(raw))
     if not m:
         return ""
-    if normalise(m.group(0)[: m.end(2) + 1]).key == norm.key:  # nothing but a legal form after it
+    if _FORM_FIRST.match(m.group(3)):  # a legal form right after it: the bracket is part of the name
         return ""
     aside = normalise(f"{m.group(1)} {m.group(3)}")
     return aside.key if aside.legal_form and aside.key != norm.key and " " in aside.key else ""
