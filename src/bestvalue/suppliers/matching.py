@@ -50,7 +50,8 @@ join two different organisations:
   ``Reeds Rains (Bamber Bridge)`` beside only ``Reeds Rains Ltd (Lettings)``);
 * **a bracket inside a registered name**: ``ASL (Highway Electrical) Training Ltd`` is linked to
   the registered name without the bracket (``ASL Traning Ltd``), when words of the name follow the
-  bracket; a bracket just before the legal form is part of the name (``Rix Petroleum (Hull) Ltd``,
+  bracket (its first word after the bracket is no legal form, cut or whole); a bracket just before
+  the legal form is part of the name (``Rix Petroleum (Hull) Ltd``,
   ``Northern Powergrid (Yorkshire) plc``: companies of a group and franchisees register so);
 * **marked initials**: initials written with the small words in lower case (``TfGM``, ``DfT``) are
   linked to the one key whose words give those letters, small words exactly where the lower-case
@@ -357,9 +358,14 @@ def sited_links(
     before it behind `` - `` (``owners``: key -> key of the part after the dash, ``Rossendale Sch -
     Aspris Child Svcs``). The firm itself writes its sites after its name, so a site there is no
     franchisee's branch; see the module docstring for the guards (keys of 3+ words)."""
-    reg, parents = _registered(keys, registered)
-    homes = {k for k, s in zip(keys, sited, strict=True) if s and k in reg and k not in parents}
-    homes = {k for k in homes if person_reason(k.split()) is None}
+    homes: set[str] = set()
+    for i, key in enumerate(keys):  # keys are sorted: the keys that start with 'key ' follow it
+        if sited[i] and registered[i] and " " in key and person_reason(key.split()) is None:
+            j, start = i + 1, key + " "
+            while j < len(keys) and keys[j].startswith(start) and not registered[j]:
+                j += 1
+            if j == len(keys) or not keys[j].startswith(start):  # no registered key starts with it
+                homes.add(key)
     index = {k: i for i, k in enumerate(keys)}
     links: list[FuzzyLink] = []
     for key, owner in sorted(owners.items()):
