@@ -372,7 +372,8 @@ def _fuzzy_links(
             aside = bracket_aside(table.names[i], norm) if "(" in table.names[i] else ""
             if aside:
                 asides[key] = aside
-            if any(len(w) >= 3 and w.isalpha() and w not in trade for w in norm.qualifier.split()):
+            site_words = norm.qualifier.split() if norm.qualifier else ()
+            if any(len(w) >= 3 and w.isalpha() and w not in trade for w in site_words):
                 sited[key] = True
         short = norm.trading_as
         if short and " " not in short and len(short) <= 6 and is_acronym(short, key.split(), compound=True):
