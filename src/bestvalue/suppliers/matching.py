@@ -38,6 +38,21 @@ join two different organisations:
   registered name that reads as a person's only the profession or a misspelt legal form counts, and
   after initials and a surname nothing (``A Patel Ltd`` / ``A Patel Solicitors`` may be two people);
   a person's name is never a site's stem;
+* **site of a name published with its sites**: a registered key (2+ words, not a parent, not a
+  person's name) that some name carries with a legal form *and a site after it* (``Aspris Childrens
+  Svcs Ltd Oliver Hs``: a qualifier with a word of 3+ letters that is no account or trade word) takes
+  a name without a legal form made of it and 1-3 more words (``Aspris Childrens Services CAMHS``,
+  ``Kinder Haven 2 (Westgate)``), none of them a word naming another company of a group (``group``,
+  ``trading``, ``services``, ``holdings``, ``trust``...: ``SUBSIDIARY``), or made of a site, `` - ``
+  and it, of 3+ words (``Rossendale Sch - Aspris Child Svcs``; not ``Nexus Multi Academy Trust -
+  Abbey School``). A firm that itself publishes ``<name> Ltd <site>`` names its own sites so; a
+  place after a name never published that way may be a franchisee (``Metro Rod (South Yorkshire)``,
+  ``Reeds Rains (Bamber Bridge)`` beside only ``Reeds Rains Ltd (Lettings)``);
+* **a bracket inside a registered name**: ``ASL (Highway Electrical) Training Ltd`` is linked to
+  the registered name without the bracket (``ASL Traning Ltd``), when words of the name follow the
+  bracket (its first word after the bracket is no legal form, cut or whole); a bracket just before
+  the legal form is part of the name (``Rix Petroleum (Hull) Ltd``,
+  ``Northern Powergrid (Yorkshire) plc``: companies of a group and franchisees register so);
 * **marked initials**: initials written with the small words in lower case (``TfGM``, ``DfT``) are
   linked to the one key whose words give those letters, small words exactly where the lower-case
   letters are (``Transport for Greater Manchester``), neither carrying a legal form.
@@ -73,6 +88,27 @@ MIN_STEM = 4  # shortened-word links: the shorter word has at least this many le
 ACRONYM = (5, 6)  # initials links not shown by any published name: length of the initials
 MAX_TAIL = 4  # branch-tail links: at most this many words after the registered name
 PROFESSIONS = frozenset({"solicitors", "solicitor", "sols", "solic", "lawyers", "accountants"})
+MAX_SITE = 3  # sited links: at most this many words of site after the name
+SUBSIDIARY = frozenset(
+    {
+        "group",
+        "holdings",
+        "trust",
+        "trading",
+        "services",
+        "enterprises",
+        "enterprise",
+        "international",
+        "solutions",
+        "management",
+        "foundation",
+        "partnership",
+        "associates",
+        "and",
+        "of",
+        "uk",
+    }
+)  # words that name another company of a group, not a site
 _LEGAL_WORDS = ("limited", "ltd", "llp", "plc", "company")
 _NOT_BRANCH = frozenset({"and", "a", "direct"})  # account words that may start another name
 
@@ -310,6 +346,61 @@ def branch_links(
                     links.append(FuzzyLink(i, index[stem], round(len(stem) / len(key), 3), detail))
                 break
             pos = key.rfind(" ", 0, pos)
+    return links
+
+
+def sited_links(
+    keys: list[str], registered: list[bool], plain: list[bool], sited: list[bool], owners: dict[str, str]
+) -> list[FuzzyLink]:
+    """Links to a registered key that is published with sites (``sited``: some name carries the
+    key, a legal form and a site after it: ``Aspris Childrens Svcs Ltd Oliver Hs``) from ``plain``
+    keys that are that name and another site, after it (``Aspris Childrens Services CAMHS``) or
+    before it behind `` - `` (``owners``: key -> key of the part after the dash, ``Rossendale Sch -
+    Aspris Child Svcs``). The firm itself writes its sites after its name, so a site there is no
+    franchisee's branch; see the module docstring for the guards (keys of 3+ words)."""
+    homes: set[str] = set()
+    for i, key in enumerate(keys):  # keys are sorted: the keys that start with 'key ' follow it
+        if sited[i] and registered[i] and " " in key and person_reason(key.split()) is None:
+            j, start = i + 1, key + " "
+            while j < len(keys) and keys[j].startswith(start) and not registered[j]:
+                j += 1
+            if j == len(keys) or not keys[j].startswith(start):  # no registered key starts with it
+                homes.add(key)
+    index = {k: i for i, k in enumerate(keys)}
+    links: list[FuzzyLink] = []
+    for key, owner in sorted(owners.items()):
+        if owner in homes and owner != key and plain[index[key]] and owner.count(" ") >= 2:
+            detail = f"a site before the name '{owner}', which is published with its sites"
+            links.append(FuzzyLink(index[key], index[owner], round(len(owner) / len(key), 3), detail))
+    for i, key in enumerate(keys):
+        if not plain[i] or key.count(" ") < 2 or key in owners:
+            continue
+        pos = key.rfind(" ")
+        for _ in range(MAX_SITE):
+            stem = key[:pos]
+            if stem in homes:
+                tail = key[pos + 1 :].split()
+                if not SUBSIDIARY.intersection(tail) and any(w.isalpha() for w in tail):
+                    detail = f"'{' '.join(tail)}' after '{stem}', which is published with its sites"
+                    links.append(FuzzyLink(i, index[stem], round(len(stem) / len(key), 3), detail))
+                break
+            pos = key.rfind(" ", 0, pos)
+            if pos <= 0:
+                break
+    return links
+
+
+def aside_links(keys: list[str], registered: list[bool], asides: dict[str, str]) -> list[FuzzyLink]:
+    """Links from keys of registered names with a bracket inside them (``asides``: key -> key of the
+    name without the bracket, ``ASL (Highway Electrical) Training Ltd`` -> ``asl training``) to that
+    key, when a published name registers it too (``ASL Traning Ltd``)."""
+    index = {k: i for i, k in enumerate(keys)}
+    links: list[FuzzyLink] = []
+    for key, aside in sorted(asides.items()):
+        j = index.get(aside)
+        if j is not None and registered[j] and aside != key:
+            detail = f"'{aside}' is the name without the words in brackets inside it"
+            links.append(FuzzyLink(index[key], j, round(len(aside) / len(key), 3), detail))
     return links
 
 

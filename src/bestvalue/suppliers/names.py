@@ -504,6 +504,40 @@ def site_stem(raw: str) -> str:
     return key if " " in key else ""
 
 
+def site_owner(raw: str) -> str:
+    """Key of the words after the first `` - `` of a name that starts with a site (``Rossendale Sch -
+    Aspris Child Svcs``); '' when there is no dash, or either side carries a legal form."""
+    if " - " not in raw:
+        return ""
+    head, _, tail = raw.partition(" - ")
+    if not head.strip() or normalise(head).legal_form:
+        return ""
+    norm = normalise(tail)
+    return norm.key if norm.legal_form is None and " " in norm.key else ""
+
+
+_MID_BRACKET = re.compile(r"^([^()]*\S)\s*\(([^()]+)\)\s*(?=[a-z])([^()]*)$")
+_FORM_FIRST = re.compile(
+    r"(?:ltd|limited|plc|llp|cic|cio|llc|lp|l|li|lt|lim|limi|limit|limite|co|company|uk)\b"
+)
+
+
+def bracket_aside(raw: str, norm: NormalisedName) -> str:
+    """Key of a registered name without a bracket inside it, before more words of the name (``ASL
+    (Highway Electrical) Training Ltd`` -> ``asl training``); '' when there is no such bracket, or
+    either form lacks a legal form. A bracket just before the legal form (``Rix Petroleum (Hull)
+    Ltd``) is part of the name: that is how a company of a group or a franchisee registers."""
+    if norm.legal_form is None or "(" not in raw:
+        return ""
+    m = _MID_BRACKET.match(fold(raw))
+    if not m:
+        return ""
+    if _FORM_FIRST.match(m.group(3)):  # a legal form right after it: the bracket is part of the name
+        return ""
+    aside = normalise(f"{m.group(1)} {m.group(3)}")
+    return aside.key if aside.legal_form and aside.key != norm.key and " " in aside.key else ""
+
+
 _TRADING_AS_RAW = re.compile(
     r"\s+(?:t\s?/\s?a|t\\a|t/as|t\.a\.|trading\s+as|tradings\s+as)[\s:]+", re.IGNORECASE
 )

@@ -13,14 +13,26 @@ from dataclasses import dataclass, field
 from bestvalue.suppliers.clusters import Clusters, Link, assign_ids
 from bestvalue.suppliers.matching import (
     acronym_links,
+    aside_links,
     branch_links,
+    sited_links,
     stem_links,
     truncation_links,
     typo_links,
 )
-from bestvalue.suppliers.names import NormalisedName, display_name, fold, is_acronym, normalise, site_stem
+from bestvalue.suppliers.names import (
+    NormalisedName,
+    bracket_aside,
+    display_name,
+    fold,
+    is_acronym,
+    normalise,
+    site_owner,
+    site_stem,
+)
 from bestvalue.suppliers.overrides import Overrides, Rule
 from bestvalue.suppliers.payees import Payee, as_kind, classify_payee
+from bestvalue.suppliers.rules import account_words, business_words
 
 # Legal forms that can be the same legal person (a Ltd re-registers as a PLC or CIC keeping its
 # number); forms in different classes never are.
@@ -327,6 +339,10 @@ def _fuzzy_links(
     capitals: dict[str, bool] = {}
     marked: dict[str, str] = {}  # initials written with small words in lower case: key -> 'TfGM'
     stems: dict[str, str] = {}  # key of a name made of a name and a site -> key of the name
+    owners: dict[str, str] = {}  # key of a name made of a site and a name -> key of the name
+    asides: dict[str, str] = {}  # key of a registered name with a bracket inside -> key without it
+    sited: dict[str, bool] = {}  # some name with the key has a legal form and a site after it
+    trade = account_words() | business_words()  # words of an account or a trade, not of a site
     said: dict[str, dict[str, str]] = {}  # initials -> {key they stand for: published name saying so}
     for i in suppliers:
         norm = norms[i]
@@ -349,6 +365,16 @@ def _fuzzy_links(
             site = site_stem(table.names[i])
             if site:
                 stems[key] = site
+            owner = site_owner(table.names[i])
+            if owner:
+                owners[key] = owner
+        else:
+            aside = bracket_aside(table.names[i], norm) if "(" in table.names[i] else ""
+            if aside:
+                asides[key] = aside
+            site_words = norm.qualifier.split() if norm.qualifier else ()
+            if any(len(w) >= 3 and w.isalpha() and w not in trade for w in site_words):
+                sited[key] = True
         short = norm.trading_as
         if short and " " not in short and len(short) <= 6 and is_acronym(short, key.split(), compound=True):
             said.setdefault(short, {}).setdefault(key, table.names[i])
@@ -367,6 +393,8 @@ def _fuzzy_links(
             marked,
         )
         + branch_links(keys, registered, [plain[k] for k in keys], stems)
+        + aside_links(keys, registered, asides)
+        + sited_links(keys, registered, [plain[k] for k in keys], [sited.get(k, False) for k in keys], owners)
     )
     links.sort(key=lambda fl: (-fl.score, keys[fl.a], keys[fl.b]))
     for fl in links:

@@ -17,7 +17,7 @@ from functools import cache
 from bestvalue.shipped import shipped_text
 
 # Bump when the normalising or matching code changes in a way that changes keys or links.
-CODE_VERSION = "4"
+CODE_VERSION = "5"
 
 _TABLES = (
     "legal_forms.csv",
