@@ -342,6 +342,55 @@ def test_a_debit_credit_marker_makes_credits_negative(warehouse: Warehouse, tmp_
 
 
 @pytest.mark.parametrize(
+    ("header", "rows", "net", "kept"),
+    [
+        (  # a weak debit alias paired with Income, and a column of net figures named by its words
+            "Date,Supplier,Service,Expenditure,Income,Net Expenditure",
+            ["01/04/2023,ACME LTD,Parks,100.00,,100.00", "02/04/2023,BOB LTD,Parks,,20.00,-20.00"],
+            "Net Expenditure",
+            {"Expenditure": "100.00", "Income": None},
+        ),
+        (
+            "Date,Supplier,Gross,Debit,Credit,Net Value Paid",
+            ["01/04/2023,ACME LTD,120,100,,100", "02/04/2023,BOB LTD,-24,,20,-20"],
+            "Net Value Paid",
+            {"Gross": "120", "Debit": "100", "Credit": None},
+        ),
+    ],
+)
+def test_a_net_column_named_by_its_words_wins_over_the_pair(
+    warehouse: Warehouse, tmp_path: Path, header: str, rows: list[str], net: str, kept: dict[str, str | None]
+) -> None:
+    # The credit is already in the net figure: taking it off again would count it twice.
+    result = _load(warehouse, tmp_path, "2021-04.csv", _csv([header, *rows]))
+    assert result.amount_loaded == Decimal("80.00")
+    got = warehouse.rows("SELECT amount, extra FROM spend ORDER BY source_line")
+    assert [a for a, _ in got] == [Decimal("100.00"), Decimal("-20.00")]
+    assert json.loads(got[0][1]) == kept
+    assert net not in json.loads(got[0][1])
+    credit = [k for k, v in kept.items() if v is None][0]
+    assert f"column {credit!r} kept as extra: the amount is {net!r}, net of credits" in result.notes
+
+
+def test_the_published_debit_and_credit_are_kept_in_extra(warehouse: Warehouse, tmp_path: Path) -> None:
+    data = _csv(["Payment Date,Supplier Name,Debit,Credit", "01/04/2021,ACME LTD,200.00,", "02/04/2021,BOB,,50"])
+    _load(warehouse, tmp_path, "2021-04.csv", data)
+    got = warehouse.rows("SELECT amount, extra FROM spend ORDER BY source_line")
+    assert [(a, json.loads(e)) for a, e in got] == [
+        (Decimal("200.00"), {"Debit": "200.00", "Credit": None}),
+        (Decimal("-50.00"), {"Debit": None, "Credit": "50"}),
+    ]
+
+
+def test_the_published_marker_is_kept_in_extra(warehouse: Warehouse, tmp_path: Path) -> None:
+    data = _csv(["Payment Date,Supplier Name,Amount,Dr/Cr", "01/04/2021,ACME LTD,30.00,C"])
+    _load(warehouse, tmp_path, "2021-04.csv", data)
+    amount, extra = warehouse.one("SELECT amount, extra FROM spend")
+    assert amount == Decimal("-30.00")
+    assert json.loads(extra) == {"Dr/Cr": "C"}
+
+
+@pytest.mark.parametrize(
     ("marks", "marked"),
     [(["D", "C", "D"], True), (["Debit", "Credit", "Debit"], True), (["A1", "B2", "C3"], False)],
 )

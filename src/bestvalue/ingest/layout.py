@@ -56,8 +56,13 @@ class Layout:
         return len(self.headers)
 
     def extras(self) -> list[int]:
-        """Columns kept in ``extra``: everything not mapped to a field."""
-        mapped = set(self.fields.values())
+        """Columns kept in ``extra``: everything not mapped to a field, and the published figures an
+        amount is worked out from (the debit and credit columns, a debit/credit marker), so the
+        warehouse holds what was published as well as the amount read from it."""
+        published = {self.fields[f] for f in ("credit", "debit_credit") if f in self.fields}
+        if "credit" in self.fields and "amount" in self.fields:
+            published.add(self.fields["amount"])
+        mapped = set(self.fields.values()) - published
         return [i for i in range(self.ncols) if i not in mapped]
 
     def describe(self) -> dict[str, str]:
@@ -206,7 +211,15 @@ def map_fields(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> tuple[d
         fields["debit_credit"] = marker
         notes.append(f"amounts marked as credits in column {headers[marker]!r} read as negative")
     weak = {f for f, p in priorities.items() if p >= WEAK_ALIAS_PRIORITY}
+    paired = fields["amount"] if "credit" in fields else None
     _fields_by_words(headers, values, fields, set(fields.values()), notes, weak)
+    if paired is not None and fields["amount"] != paired:
+        # A column of net figures (``Net Expenditure``) has the credits taken off already.
+        credit = fields.pop("credit")
+        notes.append(
+            f"column {headers[credit]!r} kept as extra: the amount is {headers[fields['amount']]!r}, "
+            "net of credits"
+        )
     return fields, notes
 
 
