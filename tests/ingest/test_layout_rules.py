@@ -562,3 +562,59 @@ def test_workbook_merged_cells_repeat_down_their_first_column(warehouse: Warehou
         ("ACME LTD", Decimal("30.00")),
         ("BETA LTD", Decimal("40.00")),
     ]
+
+
+# One payment of 1000.00 whose amount (with its date and supplier) is merged over two description
+# lines, then a payment of 10.00: the second line of the merge adds no money and stays accounted.
+_MERGED_AMOUNT_HTML = (
+    b"<table><tr><th>Date</th><th>Supplier</th><th>Description</th><th>Amount</th></tr>"
+    b"<tr><td rowspan=2>01/04/2021</td><td rowspan=2>ACME LTD</td><td>Laptops</td><td rowspan=2>1000.00</td></tr>"
+    b"<tr><td>Docking stations</td></tr>"
+    b"<tr><td>02/04/2021</td><td>BETA LTD</td><td>Fees</td><td>10.00</td></tr></table>"
+)
+_MERGED_AMOUNT_XML = (
+    b'<?xml version="1.0"?><Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet" '
+    b'xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet"><Worksheet ss:Name="A"><Table>'
+    b'<Row><Cell><Data ss:Type="String">Date</Data></Cell><Cell><Data ss:Type="String">Supplier</Data></Cell>'
+    b'<Cell><Data ss:Type="String">Description</Data></Cell><Cell><Data ss:Type="String">Amount</Data></Cell></Row>'
+    b'<Row><Cell ss:MergeDown="1"><Data ss:Type="String">01/04/2021</Data></Cell><Cell ss:MergeDown="1">'
+    b'<Data ss:Type="String">ACME LTD</Data></Cell><Cell><Data ss:Type="String">Laptops</Data></Cell>'
+    b'<Cell ss:MergeDown="1"><Data ss:Type="Number">1000</Data></Cell></Row>'
+    b'<Row><Cell ss:Index="3"><Data ss:Type="String">Docking stations</Data></Cell></Row>'
+    b'<Row><Cell><Data ss:Type="String">02/04/2021</Data></Cell><Cell><Data ss:Type="String">BETA LTD</Data></Cell>'
+    b'<Cell><Data ss:Type="String">Fees</Data></Cell><Cell><Data ss:Type="Number">10</Data></Cell></Row>'
+    b"</Table></Worksheet></Workbook>"
+)
+
+
+def _merged_amount_xlsx() -> bytes:
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.append(["Date", "Supplier", "Description", "Amount"])
+    ws.append(["01/04/2021", "ACME LTD", "Laptops", 1000])
+    ws.append([None, None, "Docking stations", None])
+    ws.append(["02/04/2021", "BETA LTD", "Fees", 10])
+    for cells in ("A2:A3", "B2:B3", "D2:D3"):
+        ws.merge_cells(cells)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "html", "xml"])
+def test_an_amount_merged_over_several_lines_is_counted_once(
+    warehouse: Warehouse, tmp_path: Path, kind: str
+) -> None:
+    data = {"xlsx": _merged_amount_xlsx(), "html": _MERGED_AMOUNT_HTML, "xml": _MERGED_AMOUNT_XML}[kind]
+    result = _load(warehouse, tmp_path, f"2021-04.{'xlsx' if kind == 'xlsx' else 'xls'}", data)
+    assert (result.rows, result.loaded, result.rejected, result.skipped) == (4, 2, 1, 1)
+    assert result.amount_loaded == Decimal("1010.00")
+    assert warehouse.rows("SELECT supplier_name, amount FROM spend ORDER BY source_line") == [
+        ("ACME LTD", Decimal("1000.00")),
+        ("BETA LTD", Decimal("10.00")),
+    ]
+    # The second line of the merge keeps its text (its description) among the rejects.
+    [(line, reason, raw)] = warehouse.rows("SELECT source_line, reason, raw_text FROM spend_rejects")
+    assert (line, reason) == (3, "amount missing")
+    assert "Docking stations" in raw and "ACME LTD" in raw

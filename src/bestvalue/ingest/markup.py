@@ -3,6 +3,12 @@
 Finance systems often export an HTML page, or Excel 2003's "XML Spreadsheet", and name it
 ``.xls``; Excel opens both, so councils publish them. Each table (HTML) or worksheet (XML)
 becomes a sheet of cell text, read like any workbook sheet.
+
+A cell merged down over several rows (an HTML ``rowspan``, a workbook's merged range) has its text
+repeated in the rows it covers (a supplier merged over its payments), unless that text is a number:
+an amount merged over an invoice's several description lines is one payment, and repeating it would
+count it once per line. The later lines then have no amount and are rejected as such, their text
+kept with the rejects.
 """
 
 from __future__ import annotations
@@ -10,6 +16,8 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
+
+from bestvalue.ingest.values import is_amount
 
 Sheets = list[tuple[str, list[list[str]]]]
 
@@ -39,7 +47,8 @@ def _text(data: bytes) -> str:
 
 class _Tables(HTMLParser):
     """Every ``<table>`` as rows of cell text; ``colspan`` repeated as empty cells, a ``rowspan``
-    cell's text repeated in the rows it covers (a supplier merged over its payments)."""
+    cell's text repeated in the rows it covers (a supplier merged over its payments) unless it is a
+    number (:func:`repeated`)."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -102,7 +111,7 @@ class _Tables(HTMLParser):
             text = _BLANKS.sub(" ", "".join(self._cell)).strip()
             for k in range(self._span):
                 if self._down > 1:
-                    self._below[len(self._row)] = (self._down - 1, text if k == 0 else "")
+                    self._below[len(self._row)] = (self._down - 1, repeated(text) if k == 0 else "")
                 self._row.append(text if k == 0 else "")
         self._cell = None
         self._span = self._down = 1
@@ -173,15 +182,24 @@ def spreadsheetml_sheets(data: bytes) -> Sheets:
 Merged = list[tuple[tuple[int, int], tuple[int, int]]]
 
 
+def repeated(text: str) -> str:
+    """The text a cell merged down repeats in the rows below its first: none for a number (an
+    amount merged over several lines is one payment, never one per line)."""
+    return "" if is_amount(text) else text
+
+
 def fill_merged(rows: list[list[str]], merged: Merged | None) -> list[list[str]]:
     """A workbook sheet's merged cells read like an HTML ``rowspan``: the text of a cell merged over
-    several rows (a supplier over its payments) is repeated down its first column; the other columns
-    of a merge stay empty. ``merged`` holds ((first row, first column), (last row, last column)),
-    0-based, as python-calamine gives them for a sheet read from A1."""
+    several rows (a supplier over its payments) is repeated down its first column unless it is a
+    number (:func:`repeated`); the other columns of a merge stay empty. ``merged`` holds ((first
+    row, first column), (last row, last column)), 0-based, as python-calamine gives them for a sheet
+    read from A1."""
     for (top, left), (bottom, _right) in merged or ():
         if bottom <= top or top >= len(rows) or left >= len(rows[top]):
             continue
-        text = rows[top][left]
+        text = repeated(rows[top][left])
+        if not text:
+            continue
         for r in range(top + 1, min(bottom, len(rows) - 1) + 1):
             row = rows[r]
             if left >= len(row):
