@@ -553,6 +553,7 @@ def _other_sheets(
     for name, rows in sheets:
         if name in read or not any(any(c.strip() for c in r) for r in rows):
             continue
+        before = set(layout.fields)
         conformed = conform_sheet(layout, rows)
         if isinstance(conformed, str):
             prepared.notes.append(f"sheet {name!r} not read: {conformed}")
@@ -561,9 +562,16 @@ def _other_sheets(
         read.append(name)
         combined += body
         found = True
+        added = [
+            f"{layout.headers[c]!r} ({f.replace('_', ' ')})"
+            for f, c in layout.fields.items()
+            if f not in before
+        ]
         prepared.notes.append(
             f"sheet {name!r} read with the others: its header differs, its columns mean the same"
+            + (f"; it adds {', '.join(added)}" if added else "")
         )
+        prepared.notes += [f"sheet {name!r}: {note}" for note in other.notes]
         assert other.header_row_index is not None
         for kind, count in (
             ("preamble", other.header_row_index),
