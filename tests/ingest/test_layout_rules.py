@@ -409,6 +409,8 @@ def test_a_marker_column_must_hold_marks(marks: list[str], marked: bool) -> None
     [
         (["Date", "Supplier", "£"], "£"),
         (["Date", "Supplier", "(£)"], "(£)"),
+        (["Date", "Supplier", "£s"], "£s"),
+        (["Date", "Supplier", "(£'s)"], "(£'s)"),
         (["Date", "Supplier", "GBP"], "GBP"),
         (["Date", "Supplier", "Value (£)"], "Value (£)"),
         (["Date", "Supplier", "Amount £"], "Amount £"),
