@@ -661,11 +661,5 @@ def stage_file(planned: PlannedFile, options: Options) -> PreparedFile:
     return prepared
 
 
-def prepare_file(inp: InputFile, source_id: int, options: Options, data: bytes | None = None) -> PreparedFile:
-    """Read, lay out and stage one file on its own (no sibling files, no layout cache; the loader
-    plans and stages files itself). Never raises for bad input: the reason is in ``error``."""
-    return stage_file(plan_file(inp, source_id, options, data=data), options)
-
-
 def notes_json(notes: list[str]) -> str:
     return json.dumps(notes)
