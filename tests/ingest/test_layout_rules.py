@@ -308,12 +308,27 @@ def test_columns_filled_on_the_same_rows_are_not_debit_and_credit(
     assert any("not read as debit and credit" in n for n in notes)
 
 
-def test_a_credit_column_beside_a_true_amount_stays_in_extra(warehouse: Warehouse, tmp_path: Path) -> None:
-    data = _csv(["Payment Date,Supplier Name,Net Amount,Credit", "01/04/2021,ACME LTD,10.00,3.00"])
-    _load(warehouse, tmp_path, "2021-04.csv", data)
-    amount, extra = warehouse.one("SELECT amount, extra FROM spend")
-    assert amount == Decimal("10.00")
-    assert json.loads(extra) == {"Credit": "3.00"}
+@pytest.mark.parametrize(
+    ("header", "row", "amount", "extra"),
+    [
+        # a credit column beside a true amount stays in extra
+        (
+            "Payment Date,Supplier Name,Net Amount,Credit",
+            "01/04/2021,ACME LTD,10.00,3.00",
+            "10.00",
+            {"Credit": "3.00"},
+        ),
+        # the published marker is kept in extra beside the amount it signs
+        ("Payment Date,Supplier Name,Amount,Dr/Cr", "01/04/2021,ACME LTD,30.00,C", "-30.00", {"Dr/Cr": "C"}),
+    ],
+)
+def test_published_columns_beside_the_amount_stay_in_extra(
+    warehouse: Warehouse, tmp_path: Path, header: str, row: str, amount: str, extra: dict[str, str]
+) -> None:
+    _load(warehouse, tmp_path, "2021-04.csv", _csv([header, row]))
+    got, published = warehouse.one("SELECT amount, extra FROM spend")
+    assert got == Decimal(amount)
+    assert json.loads(published) == extra
 
 
 def test_a_debit_credit_marker_makes_credits_negative(warehouse: Warehouse, tmp_path: Path) -> None:
@@ -382,14 +397,6 @@ def test_the_published_debit_and_credit_are_kept_in_extra(warehouse: Warehouse, 
         (Decimal("200.00"), {"Debit": "200.00", "Credit": None}),
         (Decimal("-50.00"), {"Debit": None, "Credit": "50"}),
     ]
-
-
-def test_the_published_marker_is_kept_in_extra(warehouse: Warehouse, tmp_path: Path) -> None:
-    data = _csv(["Payment Date,Supplier Name,Amount,Dr/Cr", "01/04/2021,ACME LTD,30.00,C"])
-    _load(warehouse, tmp_path, "2021-04.csv", data)
-    amount, extra = warehouse.one("SELECT amount, extra FROM spend")
-    assert amount == Decimal("-30.00")
-    assert json.loads(extra) == {"Dr/Cr": "C"}
 
 
 @pytest.mark.parametrize(
