@@ -385,6 +385,7 @@ def test_a_net_column_named_by_its_words_wins_over_the_pair(
     assert net not in json.loads(got[0][1])
     credit = next(k for k, v in kept.items() if v is None)
     assert f"column {credit!r} kept as extra: the amount is {net!r}, net of credits" in result.notes
+    assert not any("minus" in n or "published as debit and credit" in n for n in result.notes), result.notes
 
 
 def test_the_published_debit_and_credit_are_kept_in_extra(warehouse: Warehouse, tmp_path: Path) -> None:

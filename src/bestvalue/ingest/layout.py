@@ -206,7 +206,9 @@ def map_fields(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> tuple[d
                     break
     # A debit/credit marker (``D``/``C``) is kept only beside a single amount column.
     marker = fields.pop("debit_credit", None)
+    before_pair = len(notes)
     _pair_amounts(headers, rows, fields, priorities, notes)
+    pair_notes = slice(before_pair, len(notes))
     if marker is not None and "amount" in fields and "credit" not in fields:
         fields["debit_credit"] = marker
         notes.append(f"amounts marked as credits in column {headers[marker]!r} read as negative")
@@ -214,8 +216,10 @@ def map_fields(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> tuple[d
     paired = fields["amount"] if "credit" in fields else None
     _fields_by_words(headers, values, fields, set(fields.values()), notes, weak)
     if paired is not None and fields["amount"] != paired:
-        # A column of net figures (``Net Expenditure``) has the credits taken off already.
+        # A column of net figures (``Net Expenditure``) has the credits taken off already: the pair
+        # and its notes are dropped.
         credit = fields.pop("credit")
+        del notes[pair_notes]
         notes.append(
             f"column {headers[credit]!r} kept as extra: the amount is {headers[fields['amount']]!r}, "
             "net of credits"
