@@ -694,6 +694,10 @@ def test_an_amount_merged_over_several_lines_is_counted_once(
     result = _load(warehouse, tmp_path, f"2021-04.{'xlsx' if kind == 'xlsx' else 'xls'}", data)
     assert (result.rows, result.loaded, result.rejected, result.skipped) == (4, 2, 1, 1)
     assert result.amount_loaded == Decimal("1010.00")
+    assert (
+        "1 number(s) merged down over several rows left on their first row only "
+        "(an amount merged over several lines is one payment)" in result.notes
+    )
     assert warehouse.rows("SELECT supplier_name, amount FROM spend ORDER BY source_line") == [
         ("ACME LTD", Decimal("1000.00")),
         ("BETA LTD", Decimal("10.00")),

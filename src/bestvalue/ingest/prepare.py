@@ -32,7 +32,7 @@ from bestvalue.ingest.layout import (
 from bestvalue.ingest.markup import MarkupError, is_markup, markup_sheets
 from bestvalue.ingest.pairs import amount_text
 from bestvalue.ingest.periods import MONTH_WORD, Period, month_end, period_code_months, period_from_text
-from bestvalue.ingest.reader import LINE, RawTable, read_csv_table, read_sheet_table, sheet_records
+from bestvalue.ingest.reader import LINE, RawTable, read_csv_table, read_sheet_table, workbook_sheets
 from bestvalue.ingest.text import NotTextError, decode, unwrap_excel_text
 from bestvalue.ingest.values import day_first_votes, parse_date
 from bestvalue.reference.councils import Council, council_from_name, resolve_council
@@ -487,11 +487,16 @@ def _sheet_tables(data: bytes, prepared: PreparedFile) -> tuple[RawTable, Layout
     another, each later sheet from below its header."""
     markup = is_markup(data)
     try:
-        sheets = markup_sheets(data) if markup else sheet_records(data)
+        sheets, unrepeated = markup_sheets(data) if markup else workbook_sheets(data)
     except MarkupError as exc:
         raise PrepareError(f"{exc}: not a workbook") from exc
     except Exception as exc:  # calamine raises its own error types for damaged workbooks
         raise PrepareError(f"cannot read the workbook: {exc}") from exc
+    if unrepeated:
+        prepared.notes.append(
+            f"{unrepeated} number(s) merged down over several rows left on their first row only "
+            "(an amount merged over several lines is one payment)"
+        )
     found = [(name, rows, hit[0]) for name, rows in sheets if (hit := find_header(rows[:60])) is not None]
     if not found:
         raise PrepareError("no sheet in the workbook has a header row naming an amount, a date or a supplier")
