@@ -308,12 +308,27 @@ def test_columns_filled_on_the_same_rows_are_not_debit_and_credit(
     assert any("not read as debit and credit" in n for n in notes)
 
 
-def test_a_credit_column_beside_a_true_amount_stays_in_extra(warehouse: Warehouse, tmp_path: Path) -> None:
-    data = _csv(["Payment Date,Supplier Name,Net Amount,Credit", "01/04/2021,ACME LTD,10.00,3.00"])
-    _load(warehouse, tmp_path, "2021-04.csv", data)
-    amount, extra = warehouse.one("SELECT amount, extra FROM spend")
-    assert amount == Decimal("10.00")
-    assert json.loads(extra) == {"Credit": "3.00"}
+@pytest.mark.parametrize(
+    ("header", "row", "amount", "extra"),
+    [
+        # a credit column beside a true amount stays in extra
+        (
+            "Payment Date,Supplier Name,Net Amount,Credit",
+            "01/04/2021,ACME LTD,10.00,3.00",
+            "10.00",
+            {"Credit": "3.00"},
+        ),
+        # the published marker is kept in extra beside the amount it signs
+        ("Payment Date,Supplier Name,Amount,Dr/Cr", "01/04/2021,ACME LTD,30.00,C", "-30.00", {"Dr/Cr": "C"}),
+    ],
+)
+def test_published_columns_beside_the_amount_stay_in_extra(
+    warehouse: Warehouse, tmp_path: Path, header: str, row: str, amount: str, extra: dict[str, str]
+) -> None:
+    _load(warehouse, tmp_path, "2021-04.csv", _csv([header, row]))
+    got, published = warehouse.one("SELECT amount, extra FROM spend")
+    assert got == Decimal(amount)
+    assert json.loads(published) == extra
 
 
 def test_a_debit_credit_marker_makes_credits_negative(warehouse: Warehouse, tmp_path: Path) -> None:
@@ -342,6 +357,50 @@ def test_a_debit_credit_marker_makes_credits_negative(warehouse: Warehouse, tmp_
 
 
 @pytest.mark.parametrize(
+    ("header", "rows", "net", "kept"),
+    [
+        (  # a weak debit alias paired with Income, and a column of net figures named by its words
+            "Date,Supplier,Service,Expenditure,Income,Net Expenditure",
+            ["01/04/2023,ACME LTD,Parks,100.00,,100.00", "02/04/2023,BOB LTD,Parks,,20.00,-20.00"],
+            "Net Expenditure",
+            {"Expenditure": "100.00", "Income": None},
+        ),
+        (
+            "Date,Supplier,Gross,Debit,Credit,Net Value Paid",
+            ["01/04/2023,ACME LTD,120,100,,100", "02/04/2023,BOB LTD,-24,,20,-20"],
+            "Net Value Paid",
+            {"Gross": "120", "Debit": "100", "Credit": None},
+        ),
+    ],
+)
+def test_a_net_column_named_by_its_words_wins_over_the_pair(
+    warehouse: Warehouse, tmp_path: Path, header: str, rows: list[str], net: str, kept: dict[str, str | None]
+) -> None:
+    # The credit is already in the net figure: taking it off again would count it twice.
+    result = _load(warehouse, tmp_path, "2021-04.csv", _csv([header, *rows]))
+    assert result.amount_loaded == Decimal("80.00")
+    got = warehouse.rows("SELECT amount, extra FROM spend ORDER BY source_line")
+    assert [a for a, _ in got] == [Decimal("100.00"), Decimal("-20.00")]
+    assert json.loads(got[0][1]) == kept
+    assert net not in json.loads(got[0][1])
+    credit = next(k for k, v in kept.items() if v is None)
+    assert f"column {credit!r} kept as extra: the amount is {net!r}, net of credits" in result.notes
+    assert not any("minus" in n or "published as debit and credit" in n for n in result.notes), result.notes
+
+
+def test_the_published_debit_and_credit_are_kept_in_extra(warehouse: Warehouse, tmp_path: Path) -> None:
+    data = _csv(
+        ["Payment Date,Supplier Name,Debit,Credit", "01/04/2021,ACME LTD,200.00,", "02/04/2021,BOB,,50"]
+    )
+    _load(warehouse, tmp_path, "2021-04.csv", data)
+    got = warehouse.rows("SELECT amount, extra FROM spend ORDER BY source_line")
+    assert [(a, json.loads(e)) for a, e in got] == [
+        (Decimal("200.00"), {"Debit": "200.00", "Credit": None}),
+        (Decimal("-50.00"), {"Debit": None, "Credit": "50"}),
+    ]
+
+
+@pytest.mark.parametrize(
     ("marks", "marked"),
     [(["D", "C", "D"], True), (["Debit", "Credit", "Debit"], True), (["A1", "B2", "C3"], False)],
 )
@@ -358,6 +417,8 @@ def test_a_marker_column_must_hold_marks(marks: list[str], marked: bool) -> None
     [
         (["Date", "Supplier", "£"], "£"),
         (["Date", "Supplier", "(£)"], "(£)"),
+        (["Date", "Supplier", "£s"], "£s"),
+        (["Date", "Supplier", "(£'s)"], "(£'s)"),
         (["Date", "Supplier", "GBP"], "GBP"),
         (["Date", "Supplier", "Value (£)"], "Value (£)"),
         (["Date", "Supplier", "Amount £"], "Amount £"),
@@ -442,14 +503,83 @@ def test_sheets_with_drifting_headers_are_all_read(warehouse: Warehouse, tmp_pat
         "supplier_name" in result.notes
     )
     assert "sheet 'Notes' not read: no header row naming an amount, a date or a supplier" in result.notes
-    got = warehouse.rows("SELECT payment_date, supplier_name, amount, extra FROM spend ORDER BY source_line")
-    assert [(d, s, a) for d, s, a, _ in got] == [
-        (dt.date(2021, 4, 1), "ACME LTD", Decimal("10.00")),
-        (dt.date(2021, 4, 2), "BETA LTD", Decimal("20.00")),
-        (dt.date(2021, 5, 3), "GAMMA LTD", Decimal("30.00")),
-        (dt.date(2021, 6, 4), "DELTA LTD", Decimal("40.00")),
+    got = warehouse.rows(
+        "SELECT payment_date, supplier_name, amount, service_area FROM spend ORDER BY source_line"
+    )
+    assert got == [
+        (dt.date(2021, 4, 1), "ACME LTD", Decimal("10.00"), None),
+        (dt.date(2021, 4, 2), "BETA LTD", Decimal("20.00"), None),
+        (dt.date(2021, 5, 3), "GAMMA LTD", Decimal("30.00"), "CC1"),  # the added column keeps its field
+        (dt.date(2021, 6, 4), "DELTA LTD", Decimal("40.00"), None),
     ]
-    assert json.loads(got[2][3]) == {"Cost Centre": "CC1"}  # the added column is kept
+    assert (
+        "sheet 'May' read with the others: its header differs, its columns mean the same; "
+        "it adds 'Cost Centre' (service area)" in result.notes
+    )
+
+
+def test_a_sheet_adding_a_marker_and_a_description_keeps_their_meaning(
+    warehouse: Warehouse, tmp_path: Path
+) -> None:
+    data = _xlsx(
+        [
+            (
+                "April",
+                [
+                    ["Date", "Supplier", "Amount"],
+                    ["01/04/2023", "ACME LTD", 100],
+                    ["02/04/2023", "BOB LTD", 50],
+                ],
+            ),
+            (
+                "May",
+                [
+                    ["Payment Date", "Supplier Name", "Amount", "D/C", "Description"],
+                    ["01/05/2023", "CARL LTD", 70, "D", "Ink"],
+                    ["02/05/2023", "DAN LTD", 30, "C", "Refund"],
+                ],
+            ),
+        ]
+    )
+    result = _load(warehouse, tmp_path, "2023.xlsx", data)
+    assert (result.loaded, result.amount_loaded) == (4, Decimal("190.00"))  # 100 + 50 + 70 - 30
+    got = warehouse.rows("SELECT supplier_name, amount, description, extra FROM spend ORDER BY source_line")
+    assert [(n, a, d) for n, a, d, _ in got] == [
+        ("ACME LTD", Decimal("100.00"), None),
+        ("BOB LTD", Decimal("50.00"), None),
+        ("CARL LTD", Decimal("70.00"), "Ink"),
+        ("DAN LTD", Decimal("-30.00"), "Refund"),
+    ]
+    assert json.loads(got[3][3]) == {"D/C": "C"}
+    assert (
+        "sheet 'May' read with the others: its header differs, its columns mean the same; "
+        "it adds 'D/C' (debit credit), 'Description' (description)" in result.notes
+    )
+
+
+def test_a_purchase_card_sheet_is_not_read_as_payments(warehouse: Warehouse, tmp_path: Path) -> None:
+    payments = [[f"0{i + 1}/04/2023", f"ACME {i} LTD", 1000 + i, "IT"] for i in range(5)]
+    cards = [
+        ["03/04/2023", "AMAZON MARKETPLACE", 12.99, "Book Stores"],
+        ["04/04/2023", "TESCO", 20, "Grocery"],
+    ]
+    data = _xlsx(
+        [
+            ("Payments over 500", [["Payment Date", "Supplier", "Amount", "Service"], *payments]),
+            (
+                "Purchase Cards",
+                [["Transaction Date", "Merchant Name", "Amount", "Merchant Category"], *cards],
+            ),
+        ]
+    )
+    result = _load(warehouse, tmp_path, "2023-04.xlsx", data)
+    assert (result.loaded, result.amount_loaded) == (5, Decimal("5010.00"))
+    assert result.skipped_kinds == {"header": 1, "other_sheet": 3}
+    assert (
+        "sheet 'Purchase Cards' not read: its columns hold amount, payment_date, supplier_name, "
+        "merchant_category, not amount, payment_date, supplier_name" in result.notes
+    )
+    assert warehouse.one("SELECT count(*) FROM spend WHERE is_purchase_card") == (0,)
 
 
 # -- HTML merged cells ----------------------------------------------------------------------
@@ -513,3 +643,66 @@ def test_workbook_merged_cells_repeat_down_their_first_column(warehouse: Warehou
         ("ACME LTD", Decimal("30.00")),
         ("BETA LTD", Decimal("40.00")),
     ]
+
+
+# One payment of 1000.00 whose amount (with its date and supplier) is merged over two description
+# lines, then a payment of 10.00: the second line of the merge adds no money and stays accounted.
+_MERGED_AMOUNT_HTML = (
+    b"<table><tr><th>Date</th><th>Supplier</th><th>Description</th><th>Amount</th></tr>"
+    b"<tr><td rowspan=2>01/04/2021</td><td rowspan=2>ACME LTD</td><td>Laptops</td>"
+    b"<td rowspan=2>1000.00</td></tr>"
+    b"<tr><td>Docking stations</td></tr>"
+    b"<tr><td>02/04/2021</td><td>BETA LTD</td><td>Fees</td><td>10.00</td></tr></table>"
+)
+_MERGED_AMOUNT_XML = (
+    b'<?xml version="1.0"?><Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet" '
+    b'xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet"><Worksheet ss:Name="A"><Table>'
+    b'<Row><Cell><Data ss:Type="String">Date</Data></Cell><Cell><Data ss:Type="String">Supplier</Data></Cell>'
+    b'<Cell><Data ss:Type="String">Description</Data></Cell>'
+    b'<Cell><Data ss:Type="String">Amount</Data></Cell></Row>'
+    b'<Row><Cell ss:MergeDown="1"><Data ss:Type="String">01/04/2021</Data></Cell><Cell ss:MergeDown="1">'
+    b'<Data ss:Type="String">ACME LTD</Data></Cell><Cell><Data ss:Type="String">Laptops</Data></Cell>'
+    b'<Cell ss:MergeDown="1"><Data ss:Type="Number">1000</Data></Cell></Row>'
+    b'<Row><Cell ss:Index="3"><Data ss:Type="String">Docking stations</Data></Cell></Row>'
+    b'<Row><Cell><Data ss:Type="String">02/04/2021</Data></Cell>'
+    b'<Cell><Data ss:Type="String">BETA LTD</Data></Cell>'
+    b'<Cell><Data ss:Type="String">Fees</Data></Cell><Cell><Data ss:Type="Number">10</Data></Cell></Row>'
+    b"</Table></Worksheet></Workbook>"
+)
+
+
+def _merged_amount_xlsx() -> bytes:
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.append(["Date", "Supplier", "Description", "Amount"])
+    ws.append(["01/04/2021", "ACME LTD", "Laptops", 1000])
+    ws.append([None, None, "Docking stations", None])
+    ws.append(["02/04/2021", "BETA LTD", "Fees", 10])
+    for cells in ("A2:A3", "B2:B3", "D2:D3"):
+        ws.merge_cells(cells)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "html", "xml"])
+def test_an_amount_merged_over_several_lines_is_counted_once(
+    warehouse: Warehouse, tmp_path: Path, kind: str
+) -> None:
+    data = {"xlsx": _merged_amount_xlsx(), "html": _MERGED_AMOUNT_HTML, "xml": _MERGED_AMOUNT_XML}[kind]
+    result = _load(warehouse, tmp_path, f"2021-04.{'xlsx' if kind == 'xlsx' else 'xls'}", data)
+    assert (result.rows, result.loaded, result.rejected, result.skipped) == (4, 2, 1, 1)
+    assert result.amount_loaded == Decimal("1010.00")
+    assert (
+        "1 number(s) merged down over several rows left on their first row only "
+        "(an amount merged over several lines is one payment)" in result.notes
+    )
+    assert warehouse.rows("SELECT supplier_name, amount FROM spend ORDER BY source_line") == [
+        ("ACME LTD", Decimal("1000.00")),
+        ("BETA LTD", Decimal("10.00")),
+    ]
+    # The second line of the merge keeps its text (its description) among the rejects.
+    [(line, reason, raw)] = warehouse.rows("SELECT source_line, reason, raw_text FROM spend_rejects")
+    assert (line, reason) == (3, "amount missing")
+    assert "Docking stations" in raw and "ACME LTD" in raw

@@ -22,13 +22,14 @@ from html import escape
 from pathlib import Path
 
 import pytest
+from ingest_staging import prepare_file
 from openpyxl import Workbook
 
 from bestvalue.engine import Warehouse, open_warehouse
 from bestvalue.ingest.inputs import bytes_input
 from bestvalue.ingest.loader import ingest_paths
 from bestvalue.ingest.models import FileResult
-from bestvalue.ingest.prepare import Options, prepare_file
+from bestvalue.ingest.prepare import Options
 from bestvalue.reference.councils import resolve_council
 from bestvalue.schema import ensure_schema
 

@@ -6,10 +6,12 @@ import datetime as dt
 from decimal import Decimal
 from pathlib import Path
 
+from ingest_staging import prepare_file
+
 from bestvalue.engine import Warehouse
 from bestvalue.ingest.inputs import bytes_input
 from bestvalue.ingest.loader import ingest_paths
-from bestvalue.ingest.prepare import Options, prepare_file
+from bestvalue.ingest.prepare import Options
 from bestvalue.reference.councils import resolve_council
 
 HEADER = "Body Name,Payment Date,Supplier Name,Description,Amount\n"

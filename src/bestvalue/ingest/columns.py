@@ -89,10 +89,11 @@ def header_candidates(header: str, fuzzy: bool = True) -> tuple[Alias, ...]:
     """Fields a published header could mean, best first; typos matched fuzzily."""
     if len(header) > 80:
         return ()
+    # Checked before normalising, which would leave the ``s`` of ``£s``.
+    if _CURRENCY_ONLY.fullmatch(header.replace("\ufeff", "").strip()):
+        return (Alias("amount", "£", CURRENCY_ONLY_PRIORITY),)
     key = normalise_header(header)
     if not key:
-        if _CURRENCY_ONLY.fullmatch(header.replace("\ufeff", "").strip()):
-            return (Alias("amount", "£", CURRENCY_ONLY_PRIORITY),)
         return ()
     table = header_aliases()
     if key in table:

@@ -56,8 +56,13 @@ class Layout:
         return len(self.headers)
 
     def extras(self) -> list[int]:
-        """Columns kept in ``extra``: everything not mapped to a field."""
-        mapped = set(self.fields.values())
+        """Columns kept in ``extra``: everything not mapped to a field, and the published figures an
+        amount is worked out from (the debit and credit columns, a debit/credit marker), so the
+        warehouse holds what was published as well as the amount read from it."""
+        published = {self.fields[f] for f in ("credit", "debit_credit") if f in self.fields}
+        if "credit" in self.fields and "amount" in self.fields:
+            published.add(self.fields["amount"])
+        mapped = set(self.fields.values()) - published
         return [i for i in range(self.ncols) if i not in mapped]
 
     def describe(self) -> dict[str, str]:
@@ -201,12 +206,24 @@ def map_fields(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> tuple[d
                     break
     # A debit/credit marker (``D``/``C``) is kept only beside a single amount column.
     marker = fields.pop("debit_credit", None)
+    before_pair = len(notes)
     _pair_amounts(headers, rows, fields, priorities, notes)
+    pair_notes = slice(before_pair, len(notes))
     if marker is not None and "amount" in fields and "credit" not in fields:
         fields["debit_credit"] = marker
         notes.append(f"amounts marked as credits in column {headers[marker]!r} read as negative")
     weak = {f for f, p in priorities.items() if p >= WEAK_ALIAS_PRIORITY}
+    paired = fields["amount"] if "credit" in fields else None
     _fields_by_words(headers, values, fields, set(fields.values()), notes, weak)
+    if paired is not None and fields["amount"] != paired:
+        # A column of net figures (``Net Expenditure``) has the credits taken off already: the pair
+        # and its notes are dropped.
+        credit = fields.pop("credit")
+        del notes[pair_notes]
+        notes.append(
+            f"column {headers[credit]!r} kept as extra: the amount is {headers[fields['amount']]!r}, "
+            "net of credits"
+        )
     return fields, notes
 
 
@@ -557,15 +574,25 @@ def header_of(records: list[list[str]]) -> list[str] | None:
 
 
 # The fields that say what a table of payments is: another sheet is read with the main one only
-# when its columns map to the same of these.
-KEY_FIELDS = ("amount", "credit", "payment_date", "period", "supplier_name")
+# when its columns map to the same of these. A card flag or a merchant category makes every row of
+# a table a card payment, so a sheet of card payments is not read with a sheet of invoices.
+KEY_FIELDS = (
+    "amount",
+    "credit",
+    "payment_date",
+    "period",
+    "supplier_name",
+    "purchase_card",
+    "merchant_category",
+)
 
 
 def conform_sheet(main: Layout, rows: list[list[str]]) -> tuple[Layout, list[list[str]]] | str:
     """Another sheet of a workbook whose header differs from the main one's (a month that adds a
-    column or renames one): its layout and its data rows rearranged into the main layout's columns
-    (a column the main layout lacks is added to it, kept in ``extra``); or why it cannot be read
-    with the main sheet."""
+    column or renames one): its layout and its data rows rearranged into the main layout's columns;
+    or why it cannot be read with the main sheet. A column the main layout lacks is added to it:
+    mapped to its field when the other sheet maps it (a ``D/C`` marker, a description: empty on the
+    main sheet's rows, which read as before), else kept in ``extra``."""
     if find_header(rows[:HEADER_SEARCH_ROWS]) is None:
         return "no header row naming an amount, a date or a supplier"
     try:
@@ -581,15 +608,17 @@ def conform_sheet(main: Layout, rows: list[list[str]]) -> tuple[Layout, list[lis
     by_name = {normalise_header(h): i for i, h in enumerate(main.headers) if i not in main_fields}
     place: dict[int, int] = {}
     taken: set[int] = set()
+    field_of = {c: f for f, c in layout.fields.items()}
     for col, header in enumerate(layout.headers):
-        target = next(
-            (main.fields[f] for f, c in layout.fields.items() if c == col and f in main.fields), None
-        )
+        name = field_of.get(col)
+        target = main.fields.get(name) if name is not None else None
         if target is None:
             target = by_name.get(normalise_header(header))
         if target is None or target in taken:
             target = len(main.headers)
             main.headers = unique_names([*main.headers, header])
+        if name is not None and name not in main.fields:
+            main.fields[name] = target
         place[col] = target
         taken.add(target)
     data = rows[layout.header_records :]

@@ -3,6 +3,12 @@
 Finance systems often export an HTML page, or Excel 2003's "XML Spreadsheet", and name it
 ``.xls``; Excel opens both, so councils publish them. Each table (HTML) or worksheet (XML)
 becomes a sheet of cell text, read like any workbook sheet.
+
+A cell merged down over several rows (an HTML ``rowspan``, a workbook's merged range) has its text
+repeated in the rows it covers (a supplier merged over its payments), unless that text is a number:
+an amount merged over an invoice's several description lines is one payment, and repeating it would
+count it once per line. The later lines then have no amount and are rejected as such, their text
+kept with the rejects.
 """
 
 from __future__ import annotations
@@ -10,6 +16,8 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
+
+from bestvalue.ingest.values import is_amount
 
 Sheets = list[tuple[str, list[list[str]]]]
 
@@ -39,7 +47,8 @@ def _text(data: bytes) -> str:
 
 class _Tables(HTMLParser):
     """Every ``<table>`` as rows of cell text; ``colspan`` repeated as empty cells, a ``rowspan``
-    cell's text repeated in the rows it covers (a supplier merged over its payments)."""
+    cell's text repeated in the rows it covers (a supplier merged over its payments) unless it is a
+    number (:func:`repeated`)."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -50,6 +59,7 @@ class _Tables(HTMLParser):
         self._down = 1
         self._depth = 0
         self._below: dict[int, tuple[int, str]] = {}  # column → (rows still covered, text)
+        self.unrepeated = 0  # numbers merged down, left on their first row only
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag == "table":
@@ -100,9 +110,11 @@ class _Tables(HTMLParser):
         if self._cell is not None and self._row is not None:
             self._covered(self._row)
             text = _BLANKS.sub(" ", "".join(self._cell)).strip()
+            if self._down > 1 and text and not repeated(text):
+                self.unrepeated += 1
             for k in range(self._span):
                 if self._down > 1:
-                    self._below[len(self._row)] = (self._down - 1, text if k == 0 else "")
+                    self._below[len(self._row)] = (self._down - 1, repeated(text) if k == 0 else "")
                 self._row.append(text if k == 0 else "")
         self._cell = None
         self._span = self._down = 1
@@ -126,14 +138,22 @@ def _span(text: str | None, limit: int, least: int = 1) -> int:
 
 def html_sheets(data: bytes) -> Sheets:
     """Each HTML table with any rows, as a sheet named ``table N``."""
+    return _html_tables(data)[0]
+
+
+def _html_tables(data: bytes) -> tuple[Sheets, int]:
     parser = _Tables()
     parser.feed(_text(data))
     parser.close()
-    return [(f"table {i + 1}", rows) for i, rows in enumerate(parser.tables) if rows]
+    return [(f"table {i + 1}", rows) for i, rows in enumerate(parser.tables) if rows], parser.unrepeated
 
 
 def spreadsheetml_sheets(data: bytes) -> Sheets:
     """Each worksheet of an Excel 2003 XML Spreadsheet (``ss:Index`` gaps kept as empty cells)."""
+    return _xml_worksheets(data)[0]
+
+
+def _xml_worksheets(data: bytes) -> tuple[Sheets, int]:
     try:
         root = ET.fromstring(data)
     except ET.ParseError as exc:
@@ -141,6 +161,7 @@ def spreadsheetml_sheets(data: bytes) -> Sheets:
     ns = {"ss": _SPREADSHEET_NS}
     index, across, down = (f"{{{_SPREADSHEET_NS}}}{a}" for a in ("Index", "MergeAcross", "MergeDown"))
     sheets: Sheets = []
+    unrepeated = 0
     for sheet in root.iterfind("ss:Worksheet", ns):
         name = sheet.get(f"{{{_SPREADSHEET_NS}}}Name") or f"sheet {len(sheets) + 1}"
         rows: list[list[str]] = []
@@ -166,38 +187,51 @@ def spreadsheetml_sheets(data: bytes) -> Sheets:
                     merged.append(((len(rows), len(cells) - 1), (len(rows) + deep, len(cells) - 1 + wide)))
                     cells.extend([""] * wide)
             rows.append(cells)
-        sheets.append((name, fill_merged(rows, merged)))
-    return sheets
+        unrepeated += fill_merged(rows, merged)
+        sheets.append((name, rows))
+    return sheets, unrepeated
 
 
 Merged = list[tuple[tuple[int, int], tuple[int, int]]]
 
 
-def fill_merged(rows: list[list[str]], merged: Merged | None) -> list[list[str]]:
+def repeated(text: str) -> str:
+    """The text a cell merged down repeats in the rows below its first: none for a number (an
+    amount merged over several lines is one payment, never one per line)."""
+    return "" if is_amount(text) else text
+
+
+def fill_merged(rows: list[list[str]], merged: Merged | None) -> int:
     """A workbook sheet's merged cells read like an HTML ``rowspan``: the text of a cell merged over
-    several rows (a supplier over its payments) is repeated down its first column; the other columns
-    of a merge stay empty. ``merged`` holds ((first row, first column), (last row, last column)),
-    0-based, as python-calamine gives them for a sheet read from A1."""
+    several rows (a supplier over its payments) is repeated down its first column unless it is a
+    number (:func:`repeated`); the other columns of a merge stay empty. ``merged`` holds ((first
+    row, first column), (last row, last column)), 0-based, as python-calamine gives them for a sheet
+    read from A1. Fills ``rows`` in place; returns how many numbers were left on their first row."""
+    unrepeated = 0
     for (top, left), (bottom, _right) in merged or ():
         if bottom <= top or top >= len(rows) or left >= len(rows[top]):
             continue
-        text = rows[top][left]
+        text = repeated(rows[top][left])
+        if not text:
+            unrepeated += bool(rows[top][left])
+            continue
         for r in range(top + 1, min(bottom, len(rows) - 1) + 1):
             row = rows[r]
             if left >= len(row):
                 row.extend([""] * (left + 1 - len(row)))
             if not row[left]:
                 row[left] = text
-    return rows
+    return unrepeated
 
 
-def markup_sheets(data: bytes) -> Sheets:
-    """The tables of an HTML page or an XML Spreadsheet; raises :class:`MarkupError` if none."""
+def markup_sheets(data: bytes) -> tuple[Sheets, int]:
+    """The tables of an HTML page or an XML Spreadsheet, and how many numbers merged down were left
+    on their first row; raises :class:`MarkupError` if there is no table."""
     head = data[:2048].lower()
     if _SPREADSHEET_NS.encode() in head or (b"<?xml" in head and b"<html" not in head):
-        sheets = spreadsheetml_sheets(data)
+        sheets, unrepeated = _xml_worksheets(data)
     else:
-        sheets = html_sheets(data)
+        sheets, unrepeated = _html_tables(data)
     if not any(rows for _, rows in sheets):
         raise MarkupError("an HTML or XML page with no table in it")
-    return sheets
+    return sheets, unrepeated

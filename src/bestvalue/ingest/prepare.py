@@ -32,7 +32,7 @@ from bestvalue.ingest.layout import (
 from bestvalue.ingest.markup import MarkupError, is_markup, markup_sheets
 from bestvalue.ingest.pairs import amount_text
 from bestvalue.ingest.periods import MONTH_WORD, Period, month_end, period_code_months, period_from_text
-from bestvalue.ingest.reader import LINE, RawTable, read_csv_table, read_sheet_table, sheet_records
+from bestvalue.ingest.reader import LINE, RawTable, read_csv_table, read_sheet_table, workbook_sheets
 from bestvalue.ingest.text import NotTextError, decode, unwrap_excel_text
 from bestvalue.ingest.values import day_first_votes, parse_date
 from bestvalue.reference.councils import Council, council_from_name, resolve_council
@@ -487,11 +487,16 @@ def _sheet_tables(data: bytes, prepared: PreparedFile) -> tuple[RawTable, Layout
     another, each later sheet from below its header."""
     markup = is_markup(data)
     try:
-        sheets = markup_sheets(data) if markup else sheet_records(data)
+        sheets, unrepeated = markup_sheets(data) if markup else workbook_sheets(data)
     except MarkupError as exc:
         raise PrepareError(f"{exc}: not a workbook") from exc
     except Exception as exc:  # calamine raises its own error types for damaged workbooks
         raise PrepareError(f"cannot read the workbook: {exc}") from exc
+    if unrepeated:
+        prepared.notes.append(
+            f"{unrepeated} number(s) merged down over several rows left on their first row only "
+            "(an amount merged over several lines is one payment)"
+        )
     found = [(name, rows, hit[0]) for name, rows in sheets if (hit := find_header(rows[:60])) is not None]
     if not found:
         raise PrepareError("no sheet in the workbook has a header row naming an amount, a date or a supplier")
@@ -553,6 +558,7 @@ def _other_sheets(
     for name, rows in sheets:
         if name in read or not any(any(c.strip() for c in r) for r in rows):
             continue
+        before = set(layout.fields)
         conformed = conform_sheet(layout, rows)
         if isinstance(conformed, str):
             prepared.notes.append(f"sheet {name!r} not read: {conformed}")
@@ -561,9 +567,16 @@ def _other_sheets(
         read.append(name)
         combined += body
         found = True
+        added = [
+            f"{layout.headers[c]!r} ({f.replace('_', ' ')})"
+            for f, c in layout.fields.items()
+            if f not in before
+        ]
         prepared.notes.append(
             f"sheet {name!r} read with the others: its header differs, its columns mean the same"
+            + (f"; it adds {', '.join(added)}" if added else "")
         )
+        prepared.notes += [f"sheet {name!r}: {note}" for note in other.notes]
         assert other.header_row_index is not None
         for kind, count in (
             ("preamble", other.header_row_index),
@@ -651,12 +664,6 @@ def stage_file(planned: PlannedFile, options: Options) -> PreparedFile:
     if period is None and frame.get_column("payment_date").null_count() == frame.height and frame.height:
         prepared.notes.append("no usable dates and no period in the file name: pass --period")
     return prepared
-
-
-def prepare_file(inp: InputFile, source_id: int, options: Options, data: bytes | None = None) -> PreparedFile:
-    """Read, lay out and stage one file on its own (no sibling files, no layout cache; the loader
-    plans and stages files itself). Never raises for bad input: the reason is in ``error``."""
-    return stage_file(plan_file(inp, source_id, options, data=data), options)
 
 
 def notes_json(notes: list[str]) -> str:

@@ -19,7 +19,7 @@ import numpy as np
 import polars as pl
 
 from bestvalue.ingest.layout import HEADER_SEARCH_ROWS, SAMPLE_ROWS, Layout
-from bestvalue.ingest.markup import fill_merged
+from bestvalue.ingest.markup import Sheets, fill_merged
 
 LINE = "source_line"
 
@@ -196,17 +196,26 @@ def _cell_text(v: Any) -> str:
     return str(v)
 
 
-def sheet_records(data: bytes) -> list[tuple[str, list[list[str]]]]:
+def sheet_records(data: bytes) -> Sheets:
     """Every sheet of a workbook as (name, rows of cell text)."""
+    return workbook_sheets(data)[0]
+
+
+def workbook_sheets(data: bytes) -> tuple[Sheets, int]:
+    """Every sheet of a workbook as (name, rows of cell text), merged cells filled
+    (:func:`~bestvalue.ingest.markup.fill_merged`), and how many numbers merged down were left on
+    their first row."""
     from python_calamine import CalamineWorkbook
 
     wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
     out = []
+    unrepeated = 0
     for name in wb.sheet_names:
         sheet = wb.get_sheet_by_name(name)
         rows = [[_cell_text(c) for c in r] for r in sheet.to_python(skip_empty_area=False)]
-        out.append((name, fill_merged(rows, getattr(sheet, "merged_cell_ranges", None))))
-    return out
+        unrepeated += fill_merged(rows, getattr(sheet, "merged_cell_ranges", None))
+        out.append((name, rows))
+    return out, unrepeated
 
 
 def read_sheet_table(rows: list[list[str]], layout: Layout) -> RawTable:
