@@ -557,29 +557,85 @@ def test_a_sheet_adding_a_marker_and_a_description_keeps_their_meaning(
     )
 
 
-def test_a_purchase_card_sheet_is_not_read_as_payments(warehouse: Warehouse, tmp_path: Path) -> None:
-    payments = [[f"0{i + 1}/04/2023", f"ACME {i} LTD", 1000 + i, "IT"] for i in range(5)]
+def test_a_purchase_card_sheet_is_read_with_its_own_layout(warehouse: Warehouse, tmp_path: Path) -> None:
+    payments = [
+        ["01/04/2023", "ACME LTD", 1000, "IT"],
+        ["02/04/2023", "BETA LTD", 2000, "IT"],
+        ["03/04/2023", "GAMMA LTD", 300.5, "Legal"],
+        ["04/04/2023", "ACME LTD", -50, "IT"],
+    ]
     cards = [
         ["03/04/2023", "AMAZON MARKETPLACE", 12.99, "Book Stores"],
         ["04/04/2023", "TESCO", 20, "Grocery"],
+        ["05/04/2023", "CAFE", "abc", "Restaurants"],  # no amount: rejected, its text kept
     ]
     data = _xlsx(
         [
+            ("Notes", [["About this data"]]),
             ("Payments over 500", [["Payment Date", "Supplier", "Amount", "Service"], *payments]),
             (
                 "Purchase Cards",
-                [["Transaction Date", "Merchant Name", "Amount", "Merchant Category"], *cards],
+                [
+                    ["Card transactions April 2023"],
+                    ["Transaction Date", "Merchant Name", "Amount", "Merchant Category"],
+                    *cards,
+                ],
             ),
+            ("Summary", [["Supplier", "Total"], ["ACME LTD", 950], ["BETA LTD", 2000]]),  # no dates: not read
         ]
     )
     result = _load(warehouse, tmp_path, "2023-04.xlsx", data)
-    assert (result.loaded, result.amount_loaded) == (5, Decimal("5010.00"))
-    assert result.skipped_kinds == {"header": 1, "other_sheet": 3}
+    # 1 + 5 + 5 + 3 = 14 rows: 6 loaded, 1 rejected, 7 skipped (Notes 1 and Summary 3, 2 headers, 1 title)
+    assert (result.rows, result.loaded, result.rejected) == (14, 6, 1)
+    assert result.amount_loaded == Decimal("3283.49")  # 1000 + 2000 + 300.50 - 50 + 12.99 + 20
+    assert result.skipped_kinds == {"other_sheet": 4, "header": 2, "preamble": 1}
+    assert "read sheet 'Payments over 500'" in result.notes
     assert (
-        "sheet 'Purchase Cards' not read: its columns hold amount, payment_date, supplier_name, "
+        "sheet 'Purchase Cards' read on its own: its columns hold amount, payment_date, supplier_name, "
         "merchant_category, not amount, payment_date, supplier_name" in result.notes
     )
-    assert warehouse.one("SELECT count(*) FROM spend WHERE is_purchase_card") == (0,)
+    assert (
+        "sheet 'Summary' not read: its columns hold amount, supplier_name, not amount, payment_date, "
+        "supplier_name" in result.notes
+    )
+    got = warehouse.rows(
+        "SELECT source_line, supplier_name, amount, service_area, is_purchase_card, merchant_category "
+        "FROM spend ORDER BY source_line"
+    )
+    # lines: the payments sheet's header is line 1, its rows 2-5; the card sheet follows, its title
+    # line 6, its header line 7, its rows 8-10
+    assert got == [
+        (2, "ACME LTD", Decimal("1000.00"), "IT", False, None),
+        (3, "BETA LTD", Decimal("2000.00"), "IT", False, None),
+        (4, "GAMMA LTD", Decimal("300.50"), "Legal", False, None),
+        (5, "ACME LTD", Decimal("-50.00"), "IT", False, None),
+        (8, "AMAZON MARKETPLACE", Decimal("12.99"), None, True, "Book Stores"),
+        (9, "TESCO", Decimal("20.00"), None, True, "Grocery"),
+    ]
+    assert warehouse.rows("SELECT source_line, raw_text FROM spend_rejects") == [
+        (10, "05/04/2023,CAFE,abc,Restaurants")
+    ]
+    dates = warehouse.rows("SELECT DISTINCT payment_date FROM spend WHERE is_purchase_card ORDER BY 1")
+    assert dates == [(dt.date(2023, 4, 3),), (dt.date(2023, 4, 4),)]
+
+
+def test_card_sheets_of_several_months_are_read_together(warehouse: Warehouse, tmp_path: Path) -> None:
+    card_header = ["Transaction Date", "Merchant Name", "Amount", "Merchant Category"]
+    data = _xlsx(
+        [
+            ("Payments", [HEADER, ["01/04/2023", "ACME LTD", 100], ["02/04/2023", "BETA LTD", 200]]),
+            ("Cards Apr", [card_header, ["03/04/2023", "TESCO", 10, "Grocery"]]),
+            ("Cards May", [card_header, ["03/05/2023", "ARGOS", 5, "Retail"]]),
+        ]
+    )
+    result = _load(warehouse, tmp_path, "2023-q1.xlsx", data)
+    assert (result.rows, result.loaded, result.amount_loaded) == (7, 4, Decimal("315.00"))
+    assert result.skipped_kinds == {"header": 3}
+    assert any(
+        n.startswith("sheets 'Cards Apr', 'Cards May' read on their own (same header)") for n in result.notes
+    )
+    got = warehouse.rows("SELECT source_line, is_purchase_card FROM spend ORDER BY 1")
+    assert got == [(2, False), (3, False), (5, True), (6, True)]  # cards: header line 4, rows 5 and 6
 
 
 # -- HTML merged cells ----------------------------------------------------------------------
