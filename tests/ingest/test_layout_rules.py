@@ -623,19 +623,20 @@ def test_card_sheets_of_several_months_are_read_together(warehouse: Warehouse, t
     card_header = ["Transaction Date", "Merchant Name", "Amount", "Merchant Category"]
     data = _xlsx(
         [
-            ("Payments", [HEADER, ["01/04/2023", "ACME LTD", 100], ["02/04/2023", "BETA LTD", 200]]),
+            ("Payments", [HEADER, *[[f"0{i}/04/2023", f"SUPPLIER {i} LTD", i * 100] for i in range(1, 5)]]),
             ("Cards Apr", [card_header, ["03/04/2023", "TESCO", 10, "Grocery"]]),
             ("Cards May", [card_header, ["03/05/2023", "ARGOS", 5, "Retail"]]),
         ]
     )
     result = _load(warehouse, tmp_path, "2023-q1.xlsx", data)
-    assert (result.rows, result.loaded, result.amount_loaded) == (7, 4, Decimal("315.00"))
+    assert (result.rows, result.loaded, result.amount_loaded) == (9, 6, Decimal("1015.00"))
     assert result.skipped_kinds == {"header": 3}
     assert any(
         n.startswith("sheets 'Cards Apr', 'Cards May' read on their own (same header)") for n in result.notes
     )
     got = warehouse.rows("SELECT source_line, is_purchase_card FROM spend ORDER BY 1")
-    assert got == [(2, False), (3, False), (5, True), (6, True)]  # cards: header line 4, rows 5 and 6
+    # the payments: header line 1, rows 2-5; the cards: header line 6, rows 7 and 8
+    assert got == [(2, False), (3, False), (4, False), (5, False), (7, True), (8, True)]
 
 
 # -- HTML merged cells ----------------------------------------------------------------------

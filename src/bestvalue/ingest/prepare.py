@@ -13,7 +13,7 @@ import json
 import re
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import polars as pl
@@ -479,12 +479,56 @@ def _header_key(cells: list[str]) -> list[str]:
     return key
 
 
-def _sheet_tables(data: bytes, prepared: PreparedFile) -> tuple[RawTable, Layout]:
-    """The sheets of a workbook that hold its payments: among the sheets with a header row, those
-    sharing one header (a workbook of one sheet per month), the group with the most rows whose
-    columns include an amount (a payments sheet rather than a summary or a supplier list before it);
-    other sheets are counted as skipped. Lines number the rows of the sheets read, one after
-    another, each later sheet from below its header."""
+@dataclass
+class SheetPart:
+    """Sheets of a workbook read with one layout. ``label``: how the notes name its sheets, for
+    every part after the first."""
+
+    raw: RawTable
+    layout: Layout
+    label: str | None = None
+
+
+def _payments_of_their_own(layout: Layout) -> bool:
+    """True if a sheet not read with the main ones holds payments of its own: an amount, a payment
+    date and a supplier (a summary by supplier or by month, a pivot table, has no such three)."""
+    return all(f in layout.fields for f in ("amount", "payment_date", "supplier_name"))
+
+
+def _pick_group(
+    found: list[tuple[str, list[list[str]], int]], read: list[str], first: bool
+) -> tuple[list[int], Layout] | None:
+    """Among the sheets not read yet, those sharing one header, the group with the most rows whose
+    layout has an amount (after the first group: payments of their own), and its layout."""
+    groups: dict[tuple[str, ...], list[int]] = {}
+    for i, (name, rows, at) in enumerate(found):
+        if name not in read:
+            groups.setdefault(tuple(_header_key(rows[at])), []).append(i)
+    ranked = sorted(groups.values(), key=lambda g: (-sum(len(found[i][1]) - found[i][2] for i in g), g[0]))
+    first_error: LayoutError | None = None
+    for group in ranked:
+        try:
+            layout = detect_layout(found[group[0]][1][:400], ",")
+        except LayoutError as exc:
+            first_error = first_error or exc
+            continue
+        if first or _payments_of_their_own(layout):
+            return group, layout
+    if first:
+        assert first_error is not None
+        raise first_error
+    return None
+
+
+def _sheet_tables(data: bytes, prepared: PreparedFile) -> list[SheetPart]:
+    """The sheets of a workbook that hold its payments, in parts of one layout each. The first part:
+    among the sheets with a header row, those sharing one header (a workbook of one sheet per
+    month), the group with the most rows whose columns include an amount (a payments sheet rather
+    than a summary or a supplier list before it), with the sheets whose columns mean the same. Then,
+    the same way, each further group of sheets with payments of their own (a sheet of card
+    payments beside one of invoices). Other sheets are counted as skipped. Lines number the rows of
+    the sheets read, part after part, one sheet after another, each later sheet of a part from
+    below its header."""
     markup = is_markup(data)
     try:
         sheets, unrepeated = markup_sheets(data) if markup else workbook_sheets(data)
@@ -500,48 +544,56 @@ def _sheet_tables(data: bytes, prepared: PreparedFile) -> tuple[RawTable, Layout
     found = [(name, rows, hit[0]) for name, rows in sheets if (hit := find_header(rows[:60])) is not None]
     if not found:
         raise PrepareError("no sheet in the workbook has a header row naming an amount, a date or a supplier")
-    groups: dict[tuple[str, ...], list[int]] = {}
-    for i, (_, rows, at) in enumerate(found):
-        groups.setdefault(tuple(_header_key(rows[at])), []).append(i)
-    ranked = sorted(groups.values(), key=lambda g: (-sum(len(found[i][1]) - found[i][2] for i in g), g[0]))
-    first_error: LayoutError | None = None
-    for group in ranked:
+    read: list[str] = []
+    why_not: dict[str, str] = {}
+    parts: list[SheetPart] = []
+    rows_read: list[list[str]] = []  # line n of the file is rows_read[n - 1]
+    part_notes: list[str] = []
+    while (picked := _pick_group(found, read, not parts)) is not None:
+        group, layout = picked
+        start = len(read)
         name, rows, _ = found[group[0]]
-        try:
-            layout = detect_layout(rows[:400], ",")
+        read.append(name)
+        combined = list(rows)
+        drifted = False
+        if layout.header_row_index is not None:
+            key = _header_key(rows[layout.header_row_index])
+            header_rows = layout.header_records - layout.header_row_index
+            for sheet, sheet_rows, at in (found[i] for i in group[1:]):
+                if _header_key(sheet_rows[at]) != key:
+                    continue
+                read.append(sheet)
+                combined += sheet_rows[at + header_rows :]
+                for kind, count in (("preamble", at), ("header", header_rows)):
+                    prepared.fixed_skips[kind] = prepared.fixed_skips.get(kind, 0) + count
+            drifted = _other_sheets(sheets, read, layout, prepared, combined, why_not)
+        names = ", ".join(repr(n) for n in read[start:])
+        same = " (same header)" if len(read) - start > 1 and not drifted else ""
+        if not parts:
+            part_notes.append(
+                f"read sheet {names}" if len(read) - start == 1 else f"read sheets {names}{same}"
+            )
+            label = None
+        else:
+            label = f"sheet {names}" if len(read) - start == 1 else f"sheets {names}"
+            own = "read on its own" if len(read) - start == 1 else "read on their own"
+            why = why_not[name] if len(read) - start == 1 else why_not[name].replace("its ", "their ", 1)
+            part_notes.append(f"{label} {own}{same}: {why}")
+        parts.append(SheetPart(read_sheet_table(combined, layout, len(rows_read)), layout, label))
+        rows_read += combined
+        if layout.header_row_index is None:
             break
-        except LayoutError as exc:
-            first_error = first_error or exc
-    else:
-        assert first_error is not None
-        raise first_error
-    read = [name]
-    combined = list(rows)
-    drifted = False
-    if layout.header_row_index is not None:
-        key = _header_key(rows[layout.header_row_index])
-        header_rows = layout.header_records - layout.header_row_index
-        for sheet, sheet_rows, at in (found[i] for i in group[1:]):
-            if _header_key(sheet_rows[at]) != key:
-                continue
-            read.append(sheet)
-            combined += sheet_rows[at + header_rows :]
-            for kind, count in (("preamble", at), ("header", header_rows)):
-                prepared.fixed_skips[kind] = prepared.fixed_skips.get(kind, 0) + count
-        drifted = _other_sheets(sheets, read, layout, prepared, combined)
-    raw = read_sheet_table(combined, layout)
+    prepared.notes += [
+        f"sheet {n!r} not read: {why_not[n]}" for n, _ in sheets if n in why_not and n not in read
+    ]
     other = sum(len(r) for n, r in sheets if n not in read)
     if other:
         prepared.fixed_skips["other_sheet"] = other
-    raw.records += other + sum(prepared.fixed_skips.get(k, 0) for k in ("preamble", "header"))
+    parts[0].raw.records += other + sum(prepared.fixed_skips.get(k, 0) for k in ("preamble", "header"))
     prepared.encoding = "markup" if markup else "xlsx"
-    prepared.notes.append(
-        "read sheet " + ", ".join(repr(n) for n in read)
-        if len(read) == 1
-        else "read sheets " + ", ".join(repr(n) for n in read) + (" (same header)" if not drifted else "")
-    )
-    prepared.raw_line = lambda n: ",".join(combined[n - 1]) if 0 < n <= len(combined) else ""
-    return raw, layout
+    prepared.notes += part_notes
+    prepared.raw_line = lambda n: ",".join(rows_read[n - 1]) if 0 < n <= len(rows_read) else ""
+    return parts
 
 
 def _other_sheets(
@@ -550,10 +602,11 @@ def _other_sheets(
     layout: Layout,
     prepared: PreparedFile,
     combined: list[list[str]],
+    why_not: dict[str, str],
 ) -> bool:
     """Add to ``combined`` the rows of the sheets whose header differs from the main one's but whose
-    columns mean the same (``layout.conform_sheet``), in the main layout's columns; each sheet not
-    read is named in a note. True if any such sheet was read."""
+    columns mean the same (``layout.conform_sheet``), in the main layout's columns; ``why_not`` keeps
+    why each other sheet is not (the first reason found). True if any such sheet was read."""
     found = False
     for name, rows in sheets:
         if name in read or not any(any(c.strip() for c in r) for r in rows):
@@ -561,7 +614,7 @@ def _other_sheets(
         before = set(layout.fields)
         conformed = conform_sheet(layout, rows)
         if isinstance(conformed, str):
-            prepared.notes.append(f"sheet {name!r} not read: {conformed}")
+            why_not.setdefault(name, conformed)
             continue
         other, body = conformed
         read.append(name)
@@ -635,35 +688,61 @@ def stage_file(planned: PlannedFile, options: Options) -> PreparedFile:
     inp = prepared.input
     sheet = planned.sheet
     try:
-        if sheet:
-            raw, layout = _sheet_tables(planned.data, prepared)
-        else:
-            raw, layout = _csv_tables(planned)
-        frame, council, period, notes = stage_frame(raw, layout, inp, prepared.source_id, options)
+        parts = _sheet_tables(planned.data, prepared) if sheet else [SheetPart(*_csv_tables(planned))]
+        staged: list[tuple[pl.DataFrame, Council, Period | None, list[str]]] = []
+        for part in parts:
+            # A later part without a council column is the first part's council.
+            if staged and options.council is None:
+                part_options = replace(options, council=staged[0][1])
+            else:
+                part_options = options
+            staged.append(stage_frame(part.raw, part.layout, inp, prepared.source_id, part_options))
     except (LayoutError, PrepareError, NotTextError, UnicodeDecodeError) as exc:
         prepared.error = str(exc)
         return prepared
+    frame = staged[0][0] if len(staged) == 1 else conform([f for f, _, _, _ in staged])
     prepared.frame = frame
-    prepared.records = raw.records
-    if layout.header_row_index is not None:
-        for kind, n in (
-            ("preamble", layout.header_row_index),
-            ("header", raw.header_records - layout.header_row_index),
-        ):
-            prepared.fixed_skips[kind] = prepared.fixed_skips.get(kind, 0) + n
-    elif raw.header_records:
-        prepared.fixed_skips["blank"] = raw.header_records
+    prepared.records = sum(part.raw.records for part in parts)
+    for part in parts:
+        raw, layout = part.raw, part.layout
+        if layout.header_row_index is not None:
+            for kind, n in (
+                ("preamble", layout.header_row_index),
+                ("header", raw.header_records - layout.header_row_index),
+            ):
+                prepared.fixed_skips[kind] = prepared.fixed_skips.get(kind, 0) + n
+        elif raw.header_records:
+            prepared.fixed_skips["blank"] = raw.header_records
     prepared.fixed_skips = {k: v for k, v in prepared.fixed_skips.items() if v}
+    _, council, _, notes = staged[0]
+    raw, layout = parts[0].raw, parts[0].layout
     prepared.council = council
-    prepared.period = period
+    prepared.period = _span([p for _, _, p, _ in staged])
     prepared.delimiter = layout.delimiter if not sheet else None
     prepared.read_method = raw.method
     prepared.header_line = layout.header_row_index + 1 if layout.header_row_index is not None else None
     prepared.columns = layout.describe()
     prepared.notes += layout.notes + notes
-    if period is None and frame.get_column("payment_date").null_count() == frame.height and frame.height:
+    for part, (_, _, _, part_notes) in zip(parts[1:], staged[1:], strict=True):
+        for f, header in part.layout.describe().items():
+            prepared.columns.setdefault(f, header)
+        prepared.notes += [f"{part.label}: {n}" for n in part.layout.notes + part_notes]
+    if (
+        prepared.period is None
+        and frame.get_column("payment_date").null_count() == frame.height
+        and frame.height
+    ):
         prepared.notes.append("no usable dates and no period in the file name: pass --period")
     return prepared
+
+
+def _span(periods: list[Period | None]) -> Period | None:
+    """The file's period: its first part's, widened to cover its other parts' (a workbook read in
+    parts)."""
+    known = [p for p in periods if p is not None]
+    if len({(p.start, p.end) for p in known}) <= 1:
+        return known[0] if known else None
+    return Period(min(p.start for p in known), max(p.end for p in known), known[0].basis)
 
 
 def notes_json(notes: list[str]) -> str:

@@ -218,10 +218,11 @@ def workbook_sheets(data: bytes) -> tuple[Sheets, int]:
     return out, unrepeated
 
 
-def read_sheet_table(rows: list[list[str]], layout: Layout) -> RawTable:
-    """The records of one sheet below its header; the line is the sheet row number."""
+def read_sheet_table(rows: list[list[str]], layout: Layout, first_line: int = 0) -> RawTable:
+    """The records of one sheet below its header; the line is the sheet row number (after
+    ``first_line``: the rows of the sheets read before these, when a workbook is read in parts)."""
     body = rows[layout.header_records :]
-    lines = list(range(layout.header_records + 1, len(rows) + 1))
+    lines = list(range(first_line + layout.header_records + 1, first_line + len(rows) + 1))
     width = max([layout.ncols, *(len(r) for r in body)]) if body else layout.ncols
     if width > layout.ncols:
         layout.headers = layout.headers + [f"column_{i + 1}" for i in range(layout.ncols, width)]
