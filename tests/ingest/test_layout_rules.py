@@ -763,3 +763,40 @@ def test_an_amount_merged_over_several_lines_is_counted_once(
     [(line, reason, raw)] = warehouse.rows("SELECT source_line, reason, raw_text FROM spend_rejects")
     assert (line, reason) == (3, "amount missing")
     assert "Docking stations" in raw and "ACME LTD" in raw
+
+
+def test_an_html_card_table_without_a_council_column_is_the_payments_council(
+    warehouse: Warehouse, tmp_path: Path
+) -> None:
+    def row(cells: list[str], tag: str = "td") -> str:
+        return "<tr>" + "".join(f"<{tag}>{c}</{tag}>" for c in cells) + "</tr>"
+
+    payments = [["Salford City Council", "01/04/2023", "ACME LTD", "100.00"]] * 3
+    cards = [["02/04/2023", "TESCO", "9.99", "Grocery"], ["03/04/2023", "ARGOS", "", "Retail"]]
+    page = (
+        "<html><body><table>"
+        + row(["Organisation Name", "Payment Date", "Supplier", "Amount"], "th")
+        + "".join(row(r) for r in payments)
+        + "</table><table>"
+        + row(["Transaction Date", "Merchant Name", "Amount", "Merchant Category"], "th")
+        + "".join(row(r) for r in cards)
+        + "</table></body></html>"
+    )
+    path = tmp_path / "spend-2023-04.xls"
+    path.write_text(page, encoding="utf-8")
+    [result] = ingest_paths(warehouse, [path], Options()).files  # no --council: the file says it
+    assert result.status == "loaded", result.error
+    # lines: table 1 header 1, rows 2-4; table 2 header 5, rows 6 (loaded) and 7 (no amount: rejected)
+    assert (result.rows, result.loaded, result.rejected, result.skipped) == (7, 4, 1, 2)
+    assert result.amount_loaded == Decimal("309.99")
+    got = warehouse.rows("SELECT source_line, council_code, is_purchase_card FROM spend ORDER BY 1")
+    salford = resolve_council("Salford")
+    assert salford is not None
+    assert got == [(n, salford.gss_code, n == 6) for n in (2, 3, 4, 6)]
+    assert warehouse.rows("SELECT source_line, raw_text FROM spend_rejects") == [
+        (7, "03/04/2023,ARGOS,,Retail")
+    ]
+    assert (
+        "sheet 'table 2' read on its own: its columns hold amount, payment_date, supplier_name, "
+        "merchant_category, not amount, payment_date, supplier_name" in result.notes
+    )
