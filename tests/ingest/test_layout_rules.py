@@ -800,3 +800,24 @@ def test_an_html_card_table_without_a_council_column_is_the_payments_council(
         "sheet 'table 2' read on its own: its columns hold amount, payment_date, supplier_name, "
         "merchant_category, not amount, payment_date, supplier_name" in result.notes
     )
+
+
+def test_a_sheet_named_for_card_payments_is_read_apart_and_marked(
+    warehouse: Warehouse, tmp_path: Path
+) -> None:
+    data = _xlsx(
+        [
+            ("Payments", [HEADER, *[[f"0{i}/04/2023", f"SUPPLIER {i} LTD", i * 100] for i in range(1, 4)]]),
+            ("Purchase Cards", [HEADER, ["04/04/2023", "TESCO", 7.5]]),  # the same header, card payments
+        ]
+    )
+    result = _load(warehouse, tmp_path, "2023-04.xlsx", data)
+    assert (result.rows, result.loaded, result.amount_loaded) == (6, 4, Decimal("607.50"))
+    assert result.skipped_kinds == {"header": 2}
+    assert "read sheet 'Payments'" in result.notes
+    assert (
+        "sheet 'Purchase Cards' read on its own: its name says card payments, the others' do not"
+        in result.notes
+    )
+    got = warehouse.rows("SELECT source_line, is_purchase_card FROM spend ORDER BY 1")
+    assert got == [(2, False), (3, False), (4, False), (6, True)]  # cards: header line 5, row 6

@@ -7,6 +7,7 @@ now and in SQL when the batch is loaded.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import hashlib
 import json
@@ -272,9 +273,10 @@ def _source_period(
 
 
 def stage_frame(
-    raw: RawTable, layout: Layout, inp: InputFile, source_id: int, options: Options
+    raw: RawTable, layout: Layout, inp: InputFile, source_id: int, options: Options, card: bool = False
 ) -> tuple[pl.DataFrame, Council, Period | None, list[str]]:
-    """The staged frame (``STAGED_SCHEMA``) for one table."""
+    """The staged frame (``STAGED_SCHEMA``) for one table (``card``: of card payments, by its
+    sheet's name)."""
     frame = raw.frame
     fields = layout.fields
     notes: list[str] = []
@@ -352,7 +354,7 @@ def stage_frame(
         start_expr, end_expr, basis_expr = src_start, src_end, pl.lit("source_period")
 
     # Purchase cards.
-    card_default = bool(CARD_FILE.search(inp.name)) or "merchant_category" in fields
+    card_default = card or bool(CARD_FILE.search(inp.name)) or "merchant_category" in fields
     if "purchase_card" in fields:
         flags = {
             v: f for v in _distinct(frame, f"c{fields['purchase_card']}") if (f := _card_flag(v)) is not None
@@ -487,6 +489,12 @@ class SheetPart:
     raw: RawTable
     layout: Layout
     label: str | None = None
+    card: bool = False  # its sheets' names say card payments
+
+
+def _card_sheet(name: str) -> bool:
+    """True if a sheet's name says it holds card payments, like a file's name."""
+    return bool(CARD_FILE.search(name))
 
 
 def _payments_of_their_own(layout: Layout) -> bool:
@@ -500,10 +508,10 @@ def _pick_group(
 ) -> tuple[list[int], Layout] | None:
     """Among the sheets not read yet, those sharing one header, the group with the most rows whose
     layout has an amount (after the first group: payments of their own), and its layout."""
-    groups: dict[tuple[str, ...], list[int]] = {}
+    groups: dict[tuple[bool, tuple[str, ...]], list[int]] = {}
     for i, (name, rows, at) in enumerate(found):
         if name not in read:
-            groups.setdefault(tuple(_header_key(rows[at])), []).append(i)
+            groups.setdefault((_card_sheet(name), tuple(_header_key(rows[at]))), []).append(i)
     ranked = sorted(groups.values(), key=lambda g: (-sum(len(found[i][1]) - found[i][2] for i in g), g[0]))
     first_error: LayoutError | None = None
     for group in ranked:
@@ -566,7 +574,7 @@ def _sheet_tables(data: bytes, prepared: PreparedFile) -> list[SheetPart]:
                 combined += sheet_rows[at + header_rows :]
                 for kind, count in (("preamble", at), ("header", header_rows)):
                     prepared.fixed_skips[kind] = prepared.fixed_skips.get(kind, 0) + count
-            drifted = _other_sheets(sheets, read, layout, prepared, combined, why_not)
+            drifted = _other_sheets(sheets, read, layout, prepared, combined, why_not, _card_sheet(name))
         names = ", ".join(repr(n) for n in read[start:])
         same = " (same header)" if len(read) - start > 1 and not drifted else ""
         if not parts:
@@ -579,7 +587,8 @@ def _sheet_tables(data: bytes, prepared: PreparedFile) -> list[SheetPart]:
             own = "read on its own" if len(read) - start == 1 else "read on their own"
             why = why_not[name] if len(read) - start == 1 else why_not[name].replace("its ", "their ", 1)
             part_notes.append(f"{label} {own}{same}: {why}")
-        parts.append(SheetPart(read_sheet_table(combined, layout, len(rows_read)), layout, label))
+        raw = read_sheet_table(combined, layout, len(rows_read))
+        parts.append(SheetPart(raw, layout, label, _card_sheet(name)))
         rows_read += combined
         if layout.header_row_index is None:
             break
@@ -603,13 +612,26 @@ def _other_sheets(
     prepared: PreparedFile,
     combined: list[list[str]],
     why_not: dict[str, str],
+    card: bool,
 ) -> bool:
     """Add to ``combined`` the rows of the sheets whose header differs from the main one's but whose
     columns mean the same (``layout.conform_sheet``), in the main layout's columns; ``why_not`` keeps
-    why each other sheet is not (the first reason found). True if any such sheet was read."""
+    why each other sheet is not (the first reason found). A sheet whose name says card payments is
+    read only with others whose names do (``card``), and the other way round. True if any such sheet
+    was read."""
     found = False
     for name, rows in sheets:
         if name in read or not any(any(c.strip() for c in r) for r in rows):
+            continue
+        if _card_sheet(name) != card:
+            # Why its columns would not do, if they would not; else its name.
+            conformed = conform_sheet(copy.deepcopy(layout), rows)
+            if isinstance(conformed, str):
+                why_not.setdefault(name, conformed)
+            elif card:
+                why_not.setdefault(name, "the others' names say card payments, its does not")
+            else:
+                why_not.setdefault(name, "its name says card payments, the others' do not")
             continue
         before = set(layout.fields)
         conformed = conform_sheet(layout, rows)
@@ -696,7 +718,9 @@ def stage_file(planned: PlannedFile, options: Options) -> PreparedFile:
                 part_options = replace(options, council=staged[0][1])
             else:
                 part_options = options
-            staged.append(stage_frame(part.raw, part.layout, inp, prepared.source_id, part_options))
+            staged.append(
+                stage_frame(part.raw, part.layout, inp, prepared.source_id, part_options, part.card)
+            )
     except (LayoutError, PrepareError, NotTextError, UnicodeDecodeError) as exc:
         prepared.error = str(exc)
         return prepared
