@@ -7,11 +7,9 @@ now and in SQL when the batch is loaded.
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import hashlib
 import json
-import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -19,29 +17,25 @@ from typing import Any
 
 import polars as pl
 
-from bestvalue.ingest.columns import COUNCIL_FIELDS, TEXT_FIELDS, normalise_header
+from bestvalue.ingest.columns import COUNCIL_FIELDS, TEXT_FIELDS
 from bestvalue.ingest.inputs import SHEET_SUFFIXES, InputFile
 from bestvalue.ingest.layout import (
     Layout,
     LayoutCache,
     LayoutError,
-    conform_sheet,
     detect_layout,
-    find_header,
     sample_records,
 )
-from bestvalue.ingest.markup import MarkupError, is_markup, markup_sheets
+from bestvalue.ingest.markup import is_markup
 from bestvalue.ingest.pairs import amount_text
 from bestvalue.ingest.periods import MONTH_WORD, Period, month_end, period_code_months, period_from_text
-from bestvalue.ingest.reader import LINE, RawTable, read_csv_table, read_sheet_table, workbook_sheets
+from bestvalue.ingest.reader import LINE, RawTable, read_csv_table
+from bestvalue.ingest.sheets import CARD_FILE, SheetError, SheetPart, sheet_parts
 from bestvalue.ingest.text import NotTextError, decode, unwrap_excel_text
 from bestvalue.ingest.values import day_first_votes, parse_date
 from bestvalue.reference.councils import Council, council_from_name, resolve_council
 
 EARLIEST_DATE = dt.date(1995, 1, 1)
-CARD_FILE = re.compile(
-    r"(?i)(p[\s_-]?card|purchas\w*[\s_-]?card|procurement[\s_-]?card|\bgpc\b|card[\s_-]?trans)"
-)
 CARD_TRUE = {
     "yes",
     "y",
@@ -474,193 +468,6 @@ def _line_reader(text: str) -> Callable[[int], str]:
     return line
 
 
-def _header_key(cells: list[str]) -> list[str]:
-    key = [normalise_header(c) for c in cells]
-    while key and not key[-1]:
-        key.pop()
-    return key
-
-
-@dataclass
-class SheetPart:
-    """Sheets of a workbook read with one layout. ``label``: how the notes name its sheets, for
-    every part after the first."""
-
-    raw: RawTable
-    layout: Layout
-    label: str | None = None
-    card: bool = False  # its sheets' names say card payments
-
-
-def _card_sheet(name: str) -> bool:
-    """True if a sheet's name says it holds card payments, like a file's name."""
-    return bool(CARD_FILE.search(name))
-
-
-def _payments_of_their_own(layout: Layout) -> bool:
-    """True if a sheet not read with the main ones holds payments of its own: an amount, a payment
-    date and a supplier (a summary by supplier or by month, a pivot table, has no such three)."""
-    return all(f in layout.fields for f in ("amount", "payment_date", "supplier_name"))
-
-
-def _pick_group(
-    found: list[tuple[str, list[list[str]], int]], read: list[str], first: bool
-) -> tuple[list[int], Layout] | None:
-    """Among the sheets not read yet, those sharing one header, the group with the most rows whose
-    layout has an amount (after the first group: payments of their own), and its layout."""
-    groups: dict[tuple[bool, tuple[str, ...]], list[int]] = {}
-    for i, (name, rows, at) in enumerate(found):
-        if name not in read:
-            groups.setdefault((_card_sheet(name), tuple(_header_key(rows[at]))), []).append(i)
-    ranked = sorted(groups.values(), key=lambda g: (-sum(len(found[i][1]) - found[i][2] for i in g), g[0]))
-    first_error: LayoutError | None = None
-    for group in ranked:
-        try:
-            layout = detect_layout(found[group[0]][1][:400], ",")
-        except LayoutError as exc:
-            first_error = first_error or exc
-            continue
-        if first or _payments_of_their_own(layout):
-            return group, layout
-    if first:
-        assert first_error is not None
-        raise first_error
-    return None
-
-
-def _sheet_tables(data: bytes, prepared: PreparedFile) -> list[SheetPart]:
-    """The sheets of a workbook that hold its payments, in parts of one layout each. The first part:
-    among the sheets with a header row, those sharing one header (a workbook of one sheet per
-    month), the group with the most rows whose columns include an amount (a payments sheet rather
-    than a summary or a supplier list before it), with the sheets whose columns mean the same. Then,
-    the same way, each further group of sheets with payments of their own (a sheet of card
-    payments beside one of invoices). Other sheets are counted as skipped. Lines number the rows of
-    the sheets read, part after part, one sheet after another, each later sheet of a part from
-    below its header."""
-    markup = is_markup(data)
-    try:
-        sheets, unrepeated = markup_sheets(data) if markup else workbook_sheets(data)
-    except MarkupError as exc:
-        raise PrepareError(f"{exc}: not a workbook") from exc
-    except Exception as exc:  # calamine raises its own error types for damaged workbooks
-        raise PrepareError(f"cannot read the workbook: {exc}") from exc
-    if unrepeated:
-        prepared.notes.append(
-            f"{unrepeated} number(s) merged down over several rows left on their first row only "
-            "(an amount merged over several lines is one payment)"
-        )
-    found = [(name, rows, hit[0]) for name, rows in sheets if (hit := find_header(rows[:60])) is not None]
-    if not found:
-        raise PrepareError("no sheet in the workbook has a header row naming an amount, a date or a supplier")
-    read: list[str] = []
-    why_not: dict[str, str] = {}
-    parts: list[SheetPart] = []
-    rows_read: list[list[str]] = []  # line n of the file is rows_read[n - 1]
-    part_notes: list[str] = []
-    while (picked := _pick_group(found, read, not parts)) is not None:
-        group, layout = picked
-        start = len(read)
-        name, rows, _ = found[group[0]]
-        read.append(name)
-        combined = list(rows)
-        drifted = False
-        if layout.header_row_index is not None:
-            key = _header_key(rows[layout.header_row_index])
-            header_rows = layout.header_records - layout.header_row_index
-            for sheet, sheet_rows, at in (found[i] for i in group[1:]):
-                if _header_key(sheet_rows[at]) != key:
-                    continue
-                read.append(sheet)
-                combined += sheet_rows[at + header_rows :]
-                for kind, count in (("preamble", at), ("header", header_rows)):
-                    prepared.fixed_skips[kind] = prepared.fixed_skips.get(kind, 0) + count
-            drifted = _other_sheets(sheets, read, layout, prepared, combined, why_not, _card_sheet(name))
-        names = ", ".join(repr(n) for n in read[start:])
-        same = " (same header)" if len(read) - start > 1 and not drifted else ""
-        if not parts:
-            part_notes.append(
-                f"read sheet {names}" if len(read) - start == 1 else f"read sheets {names}{same}"
-            )
-            label = None
-        else:
-            label = f"sheet {names}" if len(read) - start == 1 else f"sheets {names}"
-            own = "read on its own" if len(read) - start == 1 else "read on their own"
-            why = why_not[name] if len(read) - start == 1 else why_not[name].replace("its ", "their ", 1)
-            part_notes.append(f"{label} {own}{same}: {why}")
-        raw = read_sheet_table(combined, layout, len(rows_read))
-        parts.append(SheetPart(raw, layout, label, _card_sheet(name)))
-        rows_read += combined
-        if layout.header_row_index is None:
-            break
-    prepared.notes += [
-        f"sheet {n!r} not read: {why_not[n]}" for n, _ in sheets if n in why_not and n not in read
-    ]
-    other = sum(len(r) for n, r in sheets if n not in read)
-    if other:
-        prepared.fixed_skips["other_sheet"] = other
-    parts[0].raw.records += other + sum(prepared.fixed_skips.get(k, 0) for k in ("preamble", "header"))
-    prepared.encoding = "markup" if markup else "xlsx"
-    prepared.notes += part_notes
-    prepared.raw_line = lambda n: ",".join(rows_read[n - 1]) if 0 < n <= len(rows_read) else ""
-    return parts
-
-
-def _other_sheets(
-    sheets: list[tuple[str, list[list[str]]]],
-    read: list[str],
-    layout: Layout,
-    prepared: PreparedFile,
-    combined: list[list[str]],
-    why_not: dict[str, str],
-    card: bool,
-) -> bool:
-    """Add to ``combined`` the rows of the sheets whose header differs from the main one's but whose
-    columns mean the same (``layout.conform_sheet``), in the main layout's columns; ``why_not`` keeps
-    why each other sheet is not (the first reason found). A sheet whose name says card payments is
-    read only with others whose names do (``card``), and the other way round. True if any such sheet
-    was read."""
-    found = False
-    for name, rows in sheets:
-        if name in read or not any(any(c.strip() for c in r) for r in rows):
-            continue
-        if _card_sheet(name) != card:
-            # Why its columns would not do, if they would not; else its name.
-            conformed = conform_sheet(copy.deepcopy(layout), rows)
-            if isinstance(conformed, str):
-                why_not.setdefault(name, conformed)
-            elif card:
-                why_not.setdefault(name, "the others' names say card payments, its does not")
-            else:
-                why_not.setdefault(name, "its name says card payments, the others' do not")
-            continue
-        before = set(layout.fields)
-        conformed = conform_sheet(layout, rows)
-        if isinstance(conformed, str):
-            why_not.setdefault(name, conformed)
-            continue
-        other, body = conformed
-        read.append(name)
-        combined += body
-        found = True
-        added = [
-            f"{layout.headers[c]!r} ({f.replace('_', ' ')})"
-            for f, c in layout.fields.items()
-            if f not in before
-        ]
-        prepared.notes.append(
-            f"sheet {name!r} read with the others: its header differs, its columns mean the same"
-            + (f"; it adds {', '.join(added)}" if added else "")
-        )
-        prepared.notes += [f"sheet {name!r}: {note}" for note in other.notes]
-        assert other.header_row_index is not None
-        for kind, count in (
-            ("preamble", other.header_row_index),
-            ("header", other.header_records - other.header_row_index),
-        ):
-            prepared.fixed_skips[kind] = prepared.fixed_skips.get(kind, 0) + count
-    return found
-
-
 WORKBOOK_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")  # zip (xlsx, xlsm, ods) and OLE2 (xls)
 
 
@@ -710,7 +517,7 @@ def stage_file(planned: PlannedFile, options: Options) -> PreparedFile:
     inp = prepared.input
     sheet = planned.sheet
     try:
-        parts = _sheet_tables(planned.data, prepared) if sheet else [SheetPart(*_csv_tables(planned))]
+        parts = sheet_parts(planned.data, prepared) if sheet else [SheetPart(*_csv_tables(planned))]
         staged: list[tuple[pl.DataFrame, Council, Period | None, list[str]]] = []
         for part in parts:
             # A later part without a council column is the first part's council.
@@ -721,7 +528,7 @@ def stage_file(planned: PlannedFile, options: Options) -> PreparedFile:
             staged.append(
                 stage_frame(part.raw, part.layout, inp, prepared.source_id, part_options, part.card)
             )
-    except (LayoutError, PrepareError, NotTextError, UnicodeDecodeError) as exc:
+    except (LayoutError, PrepareError, SheetError, NotTextError, UnicodeDecodeError) as exc:
         prepared.error = str(exc)
         return prepared
     frame = staged[0][0] if len(staged) == 1 else conform([f for f, _, _, _ in staged])
