@@ -821,3 +821,22 @@ def test_a_sheet_named_for_card_payments_is_read_apart_and_marked(
     )
     got = warehouse.rows("SELECT source_line, is_purchase_card FROM spend ORDER BY 1")
     assert got == [(2, False), (3, False), (4, False), (6, True)]  # cards: header line 5, row 6
+
+
+def test_a_workbook_read_in_parts_covers_every_part_s_period(warehouse: Warehouse, tmp_path: Path) -> None:
+    card_header = ["Transaction Date", "Merchant Name", "Amount", "Merchant Category"]
+    data = _xlsx(
+        [
+            ("Invoices", [HEADER, *[[f"0{i}/04/2023", f"SUPPLIER {i} LTD", 100] for i in range(1, 5)]]),
+            ("Cards", [card_header, ["28/03/2023", "TESCO", 10, "Grocery"]]),  # last month's statement
+        ]
+    )
+    result = _load(warehouse, tmp_path, "spend.xlsx", data)  # no period in the name: read from the dates
+    assert (result.loaded, result.amount_loaded) == (5, Decimal("410.00"))
+    period = warehouse.one("SELECT period_start, period_end FROM sources")
+    assert period == (dt.date(2023, 3, 1), dt.date(2023, 4, 30))
+    got = warehouse.rows("SELECT DISTINCT is_purchase_card, period_start, period_end FROM spend ORDER BY 1")
+    assert got == [
+        (False, dt.date(2023, 4, 1), dt.date(2023, 4, 30)),
+        (True, dt.date(2023, 3, 1), dt.date(2023, 3, 31)),
+    ]
