@@ -619,6 +619,25 @@ def test_a_purchase_card_sheet_is_read_with_its_own_layout(warehouse: Warehouse,
     assert dates == [(dt.date(2023, 4, 3),), (dt.date(2023, 4, 4),)]
 
 
+def test_a_longer_supplier_summary_does_not_push_the_payments_aside(
+    warehouse: Warehouse, tmp_path: Path
+) -> None:
+    summary = [["Supplier Name", "Total Spend"]] + [[f"SUPPLIER {i} LTD", 1000 + i] for i in range(6)]
+    payments = [
+        ["Payment Date", "Supplier", "Amount"],
+        ["01/04/2023", "ACME LTD", 1000],
+        ["02/04/2023", "BETA LTD", 250.25],
+        ["03/04/2023", "ACME LTD", -50],
+    ]
+    data = _xlsx([("Suppliers", summary), ("Payments", payments)])
+    result = _load(warehouse, tmp_path, "2023-04.xlsx", data)
+    # 7 summary rows skipped as another sheet, the payments' header and 3 payments
+    assert (result.rows, result.loaded, result.rejected) == (11, 3, 0)
+    assert result.amount_loaded == Decimal("1200.25")
+    assert result.skipped_kinds == {"other_sheet": 7, "header": 1}
+    assert "read sheet 'Payments'" in result.notes
+
+
 def test_card_sheets_of_several_months_are_read_together(warehouse: Warehouse, tmp_path: Path) -> None:
     card_header = ["Transaction Date", "Merchant Name", "Amount", "Merchant Category"]
     data = _xlsx(

@@ -63,21 +63,28 @@ def _pick_group(
     found: list[tuple[str, list[list[str]], int]], read: list[str], first: bool
 ) -> tuple[list[int], Layout] | None:
     """Among the sheets not read yet, those sharing one header, the group with the most rows whose
-    layout has an amount (after the first group: payments of their own), and its layout."""
+    layout holds payments of their own, and its layout; for the first group, when no group does, the
+    one with the most rows whose layout has an amount (a file of period totals). A longer summary or
+    supplier list does not push the payments aside."""
     groups: dict[tuple[bool, tuple[str, ...]], list[int]] = {}
     for i, (name, rows, at) in enumerate(found):
         if name not in read:
             groups.setdefault((_card_sheet(name), tuple(_header_key(rows[at]))), []).append(i)
     ranked = sorted(groups.values(), key=lambda g: (-sum(len(found[i][1]) - found[i][2] for i in g), g[0]))
     first_error: LayoutError | None = None
+    fallback: tuple[list[int], Layout] | None = None
     for group in ranked:
         try:
             layout = detect_layout(found[group[0]][1][:400], ",")
         except LayoutError as exc:
             first_error = first_error or exc
             continue
-        if first or _payments_of_their_own(layout):
+        if _payments_of_their_own(layout):
             return group, layout
+        if first and fallback is None:
+            fallback = group, layout
+    if fallback is not None:
+        return fallback
     if first:
         assert first_error is not None
         raise first_error
@@ -87,8 +94,9 @@ def _pick_group(
 def sheet_parts(data: bytes, prepared: PreparedFile) -> list[SheetPart]:
     """The sheets of a workbook that hold its payments, in parts of one layout each. The first part:
     among the sheets with a header row, those sharing one header (a workbook of one sheet per
-    month), the group with the most rows whose columns include an amount (a payments sheet rather
-    than a summary or a supplier list before it), with the sheets whose columns mean the same. Then,
+    month), the group with the most rows whose columns hold payments (an amount, a payment date and
+    a supplier: a payments sheet rather than a longer summary or supplier list beside it; failing
+    that, an amount), with the sheets whose columns mean the same. Then,
     the same way, each further group of sheets with payments of their own (a sheet of card
     payments beside one of invoices). Other sheets are counted as skipped. Lines number the rows of
     the sheets read, part after part, one sheet after another, each later sheet of a part from
