@@ -158,8 +158,6 @@ ICT = "Information Communication Technology"
         ("Tax Free Childcare Scheme", None),
         ("National Day Nurseries Association", None),
         ("Laura Henry Childcare Consultancy Ltd", None),
-        ("Advanced Child Care Assessments Ltd", None),  # professional assessments, not places
-        ("Residential Child Care Community", None),  # a residential home, not early-years childcare
         ("PRIVATE HIRE & TAXI MONTHLY LTD", None),  # a trade magazine
         ("Telecoms Property Consultancy Ltd", None),
         ("DELTA TELECOM SOUND & SECURITY LTD", None),
@@ -178,6 +176,9 @@ ICT = "Information Communication Technology"
         ("Thrive Childcare Services Ltd", CHILDREN),
         ("STEPHED CHILDMINDERS", CHILDREN),
         ("The Park Playgroup", CHILDREN),
+        # children's social care, not early-years places: the right level 1, too narrow a code
+        ("Advanced Child Care Assessments Ltd", CHILDREN),
+        ("Residential Child Care Community", CHILDREN),
         ("MAINLINE TAXIS ASSOCIATION", "Passenger Transport"),
         ("Exec-Coach Services", "Passenger Transport"),
         ("British Telecommunications Plc", ICT),
