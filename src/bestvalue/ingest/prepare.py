@@ -543,7 +543,7 @@ def stage_file(planned: PlannedFile, options: Options) -> PreparedFile:
             ):
                 prepared.fixed_skips[kind] = prepared.fixed_skips.get(kind, 0) + n
         elif raw.header_records:
-            prepared.fixed_skips["blank"] = raw.header_records
+            prepared.fixed_skips["blank"] = prepared.fixed_skips.get("blank", 0) + raw.header_records
     prepared.fixed_skips = {k: v for k, v in prepared.fixed_skips.items() if v}
     _, council, _, notes = staged[0]
     raw, layout = parts[0].raw, parts[0].layout
