@@ -192,7 +192,7 @@ def test_html_table_cells_spans_and_nested_tables() -> None:
         b"<table><tr><th>Payment Date</th><th colspan=2>Supplier</th><th>Amount</th></tr>"
         b"<tr><td>01/04/2021</td><td>ACME&nbsp;LTD</td><td>x</td><td>1,234.50</td></tr></table></html>"
     )
-    sheets = html_sheets(page)
+    sheets = html_sheets(page)[0]
     assert sheets[1][1] == [
         ["Payment Date", "Supplier", "", "Amount"],
         ["01/04/2021", "ACME LTD", "x", "1,234.50"],
@@ -207,7 +207,7 @@ def test_xml_spreadsheet_index_gaps() -> None:
         b'Amount</Data></Cell></Row><Row ss:Index="3"><Cell><Data ss:Type="DateTime">2021-04-01T00:00:00.000'
         b"</Data></Cell></Row></Table></Worksheet></Workbook>"
     )
-    assert spreadsheetml_sheets(xml) == [("Apr", [["Date", "", "Amount"], [], ["2021-04-01"]])]
+    assert spreadsheetml_sheets(xml)[0] == [("Apr", [["Date", "", "Amount"], [], ["2021-04-01"]])]
 
 
 def test_xml_spreadsheet_index_beyond_excel_limits_is_refused() -> None:
@@ -670,7 +670,7 @@ def test_html_rowspan_repeats_the_merged_cell() -> None:
         b"<tr><td>GAMMA LTD</td></tr>"
         b"<tr><td>DELTA LTD</td><td>04/04/2021</td><td>4</td></tr></table>"
     )
-    assert html_sheets(page)[0][1] == [
+    assert html_sheets(page)[0][0][1] == [
         ["Payments over 500", "", ""],
         ["Supplier", "Date", "Amount"],
         ["ACME LTD", "01/04/2021", "1"],
@@ -693,7 +693,7 @@ def test_xml_spreadsheet_merged_cells() -> None:
         b'<Row><Cell><Data ss:Type="String">d2</Data></Cell><Cell ss:Index="3"><Data ss:Type="Number">2'
         b"</Data></Cell></Row></Table></Worksheet></Workbook>"
     )
-    assert spreadsheetml_sheets(xml) == [
+    assert spreadsheetml_sheets(xml)[0] == [
         ("A", [["Title", "", "", "after"], ["d1", "ACME", "1"], ["d2", "ACME", "2"]])
     ]
 

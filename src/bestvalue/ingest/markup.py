@@ -136,24 +136,18 @@ def _span(text: str | None, limit: int, least: int = 1) -> int:
     return int(text) if text and text.isdigit() and least <= int(text) <= limit else least
 
 
-def html_sheets(data: bytes) -> Sheets:
-    """Each HTML table with any rows, as a sheet named ``table N``."""
-    return _html_tables(data)[0]
-
-
-def _html_tables(data: bytes) -> tuple[Sheets, int]:
+def html_sheets(data: bytes) -> tuple[Sheets, int]:
+    """Each HTML table with any rows, as a sheet named ``table N``; and how many numbers merged down
+    were left on their first row."""
     parser = _Tables()
     parser.feed(_text(data))
     parser.close()
     return [(f"table {i + 1}", rows) for i, rows in enumerate(parser.tables) if rows], parser.unrepeated
 
 
-def spreadsheetml_sheets(data: bytes) -> Sheets:
-    """Each worksheet of an Excel 2003 XML Spreadsheet (``ss:Index`` gaps kept as empty cells)."""
-    return _xml_worksheets(data)[0]
-
-
-def _xml_worksheets(data: bytes) -> tuple[Sheets, int]:
+def spreadsheetml_sheets(data: bytes) -> tuple[Sheets, int]:
+    """Each worksheet of an Excel 2003 XML Spreadsheet (``ss:Index`` gaps kept as empty cells); and
+    how many numbers merged down were left on their first row."""
     try:
         root = ET.fromstring(data)
     except ET.ParseError as exc:
@@ -229,9 +223,9 @@ def markup_sheets(data: bytes) -> tuple[Sheets, int]:
     on their first row; raises :class:`MarkupError` if there is no table."""
     head = data[:2048].lower()
     if _SPREADSHEET_NS.encode() in head or (b"<?xml" in head and b"<html" not in head):
-        sheets, unrepeated = _xml_worksheets(data)
+        sheets, unrepeated = spreadsheetml_sheets(data)
     else:
-        sheets, unrepeated = _html_tables(data)
+        sheets, unrepeated = html_sheets(data)
     if not any(rows for _, rows in sheets):
         raise MarkupError("an HTML or XML page with no table in it")
     return sheets, unrepeated

@@ -106,6 +106,12 @@ class PreparedFile:
     error: str | None = None
     raw_line: Callable[[int], str] | None = None
 
+    def skip(self, **counts: int) -> None:
+        """Add lines that are not data to the file's skipped counts, by kind (``preamble`` above a
+        header, the ``header``'s own lines, ``blank``)."""
+        for kind, n in counts.items():
+            self.fixed_skips[kind] = self.fixed_skips.get(kind, 0) + n
+
 
 def sha256_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
@@ -537,13 +543,11 @@ def stage_file(planned: PlannedFile, options: Options) -> PreparedFile:
     for part in parts:
         raw, layout = part.raw, part.layout
         if layout.header_row_index is not None:
-            for kind, n in (
-                ("preamble", layout.header_row_index),
-                ("header", raw.header_records - layout.header_row_index),
-            ):
-                prepared.fixed_skips[kind] = prepared.fixed_skips.get(kind, 0) + n
+            prepared.skip(
+                preamble=layout.header_row_index, header=raw.header_records - layout.header_row_index
+            )
         elif raw.header_records:
-            prepared.fixed_skips["blank"] = prepared.fixed_skips.get("blank", 0) + raw.header_records
+            prepared.skip(blank=raw.header_records)
     prepared.fixed_skips = {k: v for k, v in prepared.fixed_skips.items() if v}
     _, council, _, notes = staged[0]
     raw, layout = parts[0].raw, parts[0].layout

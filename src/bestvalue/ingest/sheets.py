@@ -136,8 +136,7 @@ def sheet_parts(data: bytes, prepared: PreparedFile) -> list[SheetPart]:
                     continue
                 read.append(sheet)
                 combined += sheet_rows[at + header_rows :]
-                for kind, count in (("preamble", at), ("header", header_rows)):
-                    prepared.fixed_skips[kind] = prepared.fixed_skips.get(kind, 0) + count
+                prepared.skip(preamble=at, header=header_rows)
             drifted = _other_sheets(sheets, read, layout, prepared, combined, why_not, _card_sheet(name))
         names = ", ".join(repr(n) for n in read[start:])
         same = " (same header)" if len(read) - start > 1 and not drifted else ""
@@ -217,9 +216,5 @@ def _other_sheets(
         )
         prepared.notes += [f"sheet {name!r}: {note}" for note in other.notes]
         assert other.header_row_index is not None
-        for kind, count in (
-            ("preamble", other.header_row_index),
-            ("header", other.header_records - other.header_row_index),
-        ):
-            prepared.fixed_skips[kind] = prepared.fixed_skips.get(kind, 0) + count
+        prepared.skip(preamble=other.header_row_index, header=other.header_records - other.header_row_index)
     return found

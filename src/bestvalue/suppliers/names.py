@@ -518,7 +518,11 @@ def site_owner(raw: str) -> str:
 
 _MID_BRACKET = re.compile(r"^([^()]*\S)\s*\(([^()]+)\)\s*(?=[a-z])([^()]*)$")
 _FORM_FIRST = re.compile(
-    r"(?:ltd|limited|plc|llp|cic|cio|llc|lp|l|li|lt|lim|limi|limit|limite|co|company|uk)\b"
+    "(?:"
+    + "|".join(("ltd", "limited", "plc", "llp", "cic", "cio", "llc", "lp", "co", "company", "uk"))
+    + "|"
+    + "|".join(sorted(_TRUNCATED_FORMS))
+    + r")\b"
 )
 
 
